@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * safepc-dm internals: one device-model process hosting the devices its
+ * command line names. It never opens anything: the ioreq page, the dm_op
+ * socket, guest RAM and the console arrive as fds (proto/launch.h).
+ */
+#ifndef SAFEPC_DM_DM_H
+#define SAFEPC_DM_DM_H
+
+#include <stdint.h>
+
+#include "common/guestmem.h"
+#include "common/util.h"
+#include "proto/dm_op.h"
+#include "proto/ioreq.h"
+
+#define DM_MAX_DEVS 16
+#define DM_MAX_RANGES 32
+
+struct dm;
+struct dm_dev;
+
+/*
+ * What a device adapter provides. `addr` is the absolute port or address;
+ * sizes are 1, 2, 4 (or 8 for MMIO). Time arguments are CLOCK_REALTIME ns.
+ */
+struct dm_dev_ops {
+	uint64_t (*read)(struct dm_dev *dev, uint32_t type, uint64_t addr,
+			 unsigned size);
+	void (*write)(struct dm_dev *dev, uint32_t type, uint64_t addr,
+		      unsigned size, uint64_t val);
+	/* Optional: next timer deadline (or -1), and the timer itself. */
+	int64_t (*deadline)(struct dm_dev *dev, int64_t now);
+	void (*timer)(struct dm_dev *dev, int64_t now);
+	/* Optional: the console fd has input. */
+	void (*console_input)(struct dm_dev *dev);
+};
+
+struct dm_dev {
+	char name[24];
+	const struct dm_dev_ops *ops;
+	struct dm *dm;
+	void *state;
+	uint64_t base; /* first port or address */
+	unsigned irq;
+	int console; /* bound to the console fd */
+};
+
+struct dm_range {
+	uint32_t type;
+	uint64_t start, end;
+	struct dm_dev *dev;
+};
+
+struct dm {
+	char tag[48];
+	int dmop_fd, evt_fd, console_fd;
+	struct ioreq_page *page;
+	unsigned nr_slots;
+	struct guestmem mem;
+	uint64_t ram_bytes;
+	struct dm_dev devs[DM_MAX_DEVS];
+	unsigned nr_devs;
+	struct dm_range ranges[DM_MAX_RANGES];
+	unsigned nr_ranges;
+	uint32_t dmop_seq;
+	int seccomp_log; /* dm_seccomp = "log" */
+	uint64_t console_dropped;
+};
+
+/* channel.c: dm_op calls (synchronous) and ioreq processing. */
+int dm_op_call(struct dm *dm, uint32_t op, const void *payload, uint32_t len,
+	       struct dm_op_resp *resp) must_check;
+int dm_map_range(struct dm *dm, struct dm_dev *dev, uint32_t type,
+		 uint64_t start, uint64_t end, uint32_t flags) must_check;
+int dm_set_irq(struct dm *dm, unsigned irq, int level);
+int dm_shutdown(struct dm *dm, uint32_t reason, uint32_t code);
+/* Serves everything pending; returns how many requests it handled. */
+unsigned channel_process(struct dm *dm);
+/* Runs the DM until hv goes away. */
+void channel_run(struct dm *dm) __attribute__((noreturn));
+
+/* devices.c: the static device table. */
+int devices_create(struct dm *dm, const char *spec) must_check;
+void devices_list(void);
+
+/* seccomp.c */
+int dm_seccomp_apply(struct dm *dm) must_check;
+
+#endif

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dm_op server: the calls a device model makes into hv, each checked
+ * against the DM's manifest before it has any effect.
+ *
+ * A malformed or refused request gets an error answer and a rate-limited
+ * log line; it never stops hv. A DM that sends nothing but garbage is cut
+ * off after DMOP_MAX_BAD_MSGS and its domain stopped, so a flood costs
+ * bounded work.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "hv/hv.h"
+
+#define DMOP_MAX_BAD_MSGS 1000
+
+static int dmop_granted(const struct hv_dm *dm, uint32_t type,
+			uint64_t start, uint64_t end)
+{
+	unsigned i;
+
+	for (i = 0; i < dm->nr_grants; i++) {
+		const struct hv_grant *g = &dm->grants[i];
+
+		if (g->type == type && start >= g->start && end <= g->end)
+			return 1;
+	}
+	return 0;
+}
+
+static int dmop_map(struct hv_vm *vm, struct hv_dm *dm,
+		    const struct dm_op_io_range *in)
+{
+	struct dm_op_io_range r = *in; /* one read of DM data */
+	unsigned i;
+
+	if (r.type > DM_OP_RANGE_PCI || r.start > r.end ||
+	    (r.flags & ~DM_OP_RANGE_POSTED_WRITES))
+		return -EINVAL;
+	if (r.type == DM_OP_RANGE_PORT && r.end > 0xffff)
+		return -EINVAL;
+	if (!dmop_granted(dm, r.type, r.start, r.end)) {
+		log_guest(LOG_WARN,
+			  "%s: refused map of type %u 0x%llx-0x%llx: "
+			  "outside its manifest",
+			  dm->tag, r.type, (unsigned long long)r.start,
+			  (unsigned long long)r.end);
+		return -EPERM;
+	}
+	pthread_rwlock_wrlock(&vm->ranges_lock);
+	for (i = 0; i < vm->nr_ranges; i++) {
+		const struct hv_range *o = &vm->ranges[i];
+
+		if (o->type == r.type && r.start <= o->end &&
+		    o->start <= r.end) {
+			pthread_rwlock_unlock(&vm->ranges_lock);
+			return -EBUSY;
+		}
+	}
+	if (vm->nr_ranges == HV_MAX_RANGES) {
+		pthread_rwlock_unlock(&vm->ranges_lock);
+		return -ENOSPC;
+	}
+	vm->ranges[vm->nr_ranges++] = (struct hv_range){
+		.type = r.type, .flags = r.flags, .start = r.start,
+		.end = r.end, .dm = dm,
+	};
+	pthread_rwlock_unlock(&vm->ranges_lock);
+	return 0;
+}
+
+static int dmop_unmap(struct hv_vm *vm, struct hv_dm *dm,
+		      const struct dm_op_io_range *in)
+{
+	struct dm_op_io_range r = *in;
+	unsigned i;
+
+	pthread_rwlock_wrlock(&vm->ranges_lock);
+	for (i = 0; i < vm->nr_ranges; i++) {
+		struct hv_range *o = &vm->ranges[i];
+
+		if (o->dm == dm && o->type == r.type && o->start == r.start &&
+		    o->end == r.end) {
+			*o = vm->ranges[--vm->nr_ranges];
+			pthread_rwlock_unlock(&vm->ranges_lock);
+			return 0;
+		}
+	}
+	pthread_rwlock_unlock(&vm->ranges_lock);
+	return -ENOENT;
+}
+
+static int dmop_irq(struct hv_vm *vm, struct hv_dm *dm,
+		    const struct dm_op_irq_level *in)
+{
+	uint32_t irq = in->irq, level = in->level;
+
+	if (irq > 15 || level > 1)
+		return -EINVAL;
+	if (!(dm->irq_mask & (1u << irq))) {
+		log_guest(LOG_WARN, "%s: refused IRQ %u: outside its manifest",
+			  dm->tag, irq);
+		return -EPERM;
+	}
+	if (level)
+		dm->irq_levels |= 1u << irq;
+	else
+		dm->irq_levels &= ~(1u << irq);
+	return kvm_set_irq(vm, irq, (int)level);
+}
+
+static __attribute__((noreturn)) void
+dmop_shutdown(struct hv_vm *vm, struct hv_dm *dm,
+			  const struct dm_op_shutdown *in)
+{
+	uint32_t reason = in->reason, code = in->code;
+
+	switch (reason) {
+	case DM_OP_SHUTDOWN_POWEROFF:
+		hv_stop(vm, HVCTL_REASON_POWEROFF, 0, "guest powered off");
+	case DM_OP_SHUTDOWN_REBOOT:
+		hv_stop(vm, HVCTL_REASON_REBOOT, 0, "guest rebooted");
+	case DM_OP_SHUTDOWN_CRASH:
+		hv_stop(vm, HVCTL_REASON_CRASH, 0, "guest crashed");
+	default:
+		/* isa-debug-exit: (value << 1) | 1, as the host sees it. */
+		hv_stop(vm, HVCTL_REASON_DEBUG_EXIT, (int32_t)(code & 0xff),
+			"guest exited through the debug port with status %u",
+			code & 0xff);
+	}
+}
+
+static int dmop_dispatch(struct hv_vm *vm, struct hv_dm *dm,
+			 const struct dm_op_req *req, struct dm_op_resp *resp)
+{
+	static const uint32_t lens[DM_OP_MAX] = {
+		[DM_OP_MAP_IO_RANGE] = sizeof(struct dm_op_io_range),
+		[DM_OP_UNMAP_IO_RANGE] = sizeof(struct dm_op_io_range),
+		[DM_OP_SET_ISA_IRQ_LEVEL] = sizeof(struct dm_op_irq_level),
+		[DM_OP_REMOTE_SHUTDOWN] = sizeof(struct dm_op_shutdown),
+	};
+
+	if (req->version != DM_OP_ABI_VERSION || req->op == 0 ||
+	    req->op >= DM_OP_MAX || req->len != lens[req->op])
+		return -EINVAL;
+	switch (req->op) {
+	case DM_OP_MAP_IO_RANGE:
+		if (dm->ready)
+			return -EBUSY; /* layout is fixed once running */
+		return dmop_map(vm, dm, &req->u.range);
+	case DM_OP_UNMAP_IO_RANGE:
+		return dmop_unmap(vm, dm, &req->u.range);
+	case DM_OP_SET_ISA_IRQ_LEVEL:
+		return dmop_irq(vm, dm, &req->u.irq);
+	case DM_OP_REMOTE_SHUTDOWN:
+		if (!dm->may_shutdown) {
+			log_guest(LOG_WARN, "%s: refused remote_shutdown: "
+				  "outside its manifest", dm->tag);
+			return -EPERM;
+		}
+		if (req->u.shutdown.reason > DM_OP_SHUTDOWN_DEBUG_EXIT)
+			return -EINVAL;
+		dmop_shutdown(vm, dm, &req->u.shutdown);
+	case DM_OP_NR_VCPUS:
+		resp->u.nr_vcpus = vm->nr_vcpus;
+		resp->len = sizeof(resp->u.nr_vcpus);
+		return 0;
+	case DM_OP_READY:
+		dm->ready = 1;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* dmop_dm_gone - marks a DM dead; its domain stops (hv exits). */
+void dmop_dm_gone(struct hv_vm *vm, struct hv_dm *dm, const char *why)
+{
+	atomic_store(&dm->dead, 1);
+	hv_stop(vm, HVCTL_REASON_DM_FAULT, dm->idx, "%s %s", dm->tag, why);
+}
+
+/* dmop_handle - serves one message from the DM's socket. */
+void dmop_handle(struct hv_vm *vm, struct hv_dm *dm)
+{
+	struct dm_op_req req;
+	struct dm_op_resp resp;
+	ssize_t n;
+	int status;
+
+	n = recv(dm->dmop_fd, &req, sizeof(req), MSG_DONTWAIT | MSG_TRUNC);
+	if (n == 0) {
+		dmop_dm_gone(vm, dm, "closed its dm_op socket");
+		return;
+	}
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		dmop_dm_gone(vm, dm, "dm_op socket failed");
+		return;
+	}
+	memset(&resp, 0, sizeof(resp));
+	resp.version = DM_OP_ABI_VERSION;
+	if ((size_t)n != sizeof(req)) {
+		status = -EMSGSIZE;
+	} else {
+		resp.seq = req.seq;
+		status = dmop_dispatch(vm, dm, &req, &resp);
+	}
+	if (status == -EINVAL || status == -EMSGSIZE) {
+		log_guest(LOG_WARN, "%s: malformed dm_op (%zd bytes)", dm->tag,
+			  n);
+		if (++dm->bad_msgs > DMOP_MAX_BAD_MSGS)
+			hv_stop(vm, HVCTL_REASON_DM_FAULT, dm->idx,
+				"%s: too many malformed dm_op messages",
+				dm->tag);
+	}
+	resp.status = status;
+	if (send(dm->dmop_fd, &resp, sizeof(resp), MSG_DONTWAIT | MSG_NOSIGNAL) <
+	    0 && errno != EAGAIN)
+		dmop_dm_gone(vm, dm, "dm_op socket failed on send");
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * safepc-hv internals: one KVM VM, its vCPU threads, and the ioreq servers
+ * (device models) that serve the guest's port and MMIO accesses.
+ *
+ * Threads: the main thread serves the monitor's control socket and every
+ * DM's dm_op socket; each vCPU thread runs KVM_RUN and forwards exits.
+ * The routing table is written only by the main thread under `ranges_lock`.
+ */
+#ifndef SAFEPC_HV_HV_H
+#define SAFEPC_HV_HV_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "common/guestmem.h"
+#include "proto/dm_op.h"
+#include "proto/hvctl.h"
+#include "proto/ioreq.h"
+#include "proto/launch.h"
+
+#define HV_MAX_VCPUS IOREQ_MAX_VCPUS
+#define HV_MAX_DMS LAUNCH_HV_MAX_DMS
+#define HV_MAX_GRANTS 32
+#define HV_MAX_RANGES 128
+
+/* What the monitor allows one DM to claim (its manifest). */
+struct hv_grant {
+	uint32_t type; /* enum dm_op_range_type */
+	uint64_t start, end; /* inclusive */
+};
+
+struct hv_dm {
+	int idx;
+	char tag[32];
+	int dmop_fd;
+	int evt_fd;
+	struct ioreq_page *page;
+	struct hv_grant grants[HV_MAX_GRANTS];
+	unsigned nr_grants;
+	uint32_t irq_mask;	/* ISA IRQs it may drive */
+	int may_shutdown;
+	uint32_t irq_levels;	/* current levels it asserted */
+	atomic_int dead;
+	int ready;
+	unsigned bad_msgs;
+	pthread_mutex_t buf_lock; /* posted-write producer */
+};
+
+struct hv_range {
+	uint32_t type;
+	uint32_t flags;
+	uint64_t start, end;
+	struct hv_dm *dm;
+};
+
+struct hv_vcpu {
+	int id;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	struct hv_vm *vm;
+	int64_t spin_ns; /* adaptive wait spin for this vCPU */
+};
+
+struct hv_vm {
+	char tag[32];
+	int kvm_fd, vm_fd, ctl_fd, ram_fd, kernel_fd;
+	struct guestmem mem;
+	uint64_t ram_bytes;
+	int run_size;
+	unsigned nr_vcpus;
+	struct hv_vcpu vcpus[HV_MAX_VCPUS];
+	unsigned nr_dms;
+	struct hv_dm dms[HV_MAX_DMS];
+	pthread_rwlock_t ranges_lock;
+	struct hv_range ranges[HV_MAX_RANGES];
+	unsigned nr_ranges;
+	int floor_port; /* -1, or a port hv answers itself (benchmark) */
+	int64_t dm_timeout_ns;
+	atomic_int stopping;
+	atomic_int paused;
+	pthread_mutex_t pause_lock;
+	pthread_cond_t pause_cond;
+	const char *cmdline;
+	unsigned nr_modules;
+	int module_fds[8];
+	const char *module_args[8];
+};
+
+/* kvm.c */
+int kvm_vm_create(struct hv_vm *vm);
+int kvm_vcpus_create(struct hv_vm *vm, uint32_t entry, uint32_t ebx);
+int kvm_set_irq(struct hv_vm *vm, unsigned irq, int level);
+
+/* vcpu.c */
+int vcpu_start_all(struct hv_vm *vm);
+void vcpu_kick_all(struct hv_vm *vm);
+
+/* ioreq.c: route one access; data is in/out, `count` elements of `size`. */
+void ioreq_pio(struct hv_vcpu *vcpu, uint16_t port, unsigned size,
+	       unsigned count, int is_write, uint8_t *data);
+void ioreq_mmio(struct hv_vcpu *vcpu, uint64_t gpa, unsigned size,
+		int is_write, uint8_t *data);
+int ioreq_dm_init(struct hv_vm *vm, struct hv_dm *dm, int ioreq_fd);
+
+/* dmop.c */
+void dmop_handle(struct hv_vm *vm, struct hv_dm *dm);
+void dmop_dm_gone(struct hv_vm *vm, struct hv_dm *dm, const char *why);
+
+/* main.c: stops the domain once; reports to the monitor, then exits. */
+void hv_stop(struct hv_vm *vm, uint32_t reason, int32_t code,
+	     const char *fmt, ...) __attribute__((format(printf, 4, 5),
+						  noreturn));
+
+#endif

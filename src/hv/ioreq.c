@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hv side of the ioreq channel: route an access to the DM that claimed
+ * it, publish it in the vCPU's slot, wait for the answer and check it.
+ *
+ * The DM is hostile. hv reads each DM-written word once, accepts only the
+ * transitions READY -> INPROCESS -> RESP_READY, requires the echoed request
+ * fields to be unchanged, and bounds its wait; any violation stops the
+ * domain with a DM fault. hv never trusts a length from the DM: the sizes
+ * used are hv's own copies.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "common/futex.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "hv/hv.h"
+
+/* Spin this long for an answer before sleeping; adapted per vCPU. */
+#define IOREQ_SPIN_MIN_NS 2000
+#define IOREQ_SPIN_MAX_NS 200000
+/* How long one futex sleep lasts before liveness is checked again. */
+#define IOREQ_SLEEP_SLICE_NS 20000000
+
+/* ioreq_dm_init - maps a DM's ioreq page and initialises its header. */
+int ioreq_dm_init(struct hv_vm *vm, struct hv_dm *dm, int ioreq_fd)
+{
+	struct ioreq_page *p;
+
+	p = mmap(NULL, IOREQ_PAGE_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 ioreq_fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	memset(p, 0, IOREQ_PAGE_BYTES);
+	p->hdr.magic = IOREQ_MAGIC;
+	p->hdr.version = IOREQ_ABI_VERSION;
+	p->hdr.nr_slots = vm->nr_vcpus;
+	dm->page = p;
+	close(ioreq_fd);
+	return 0;
+}
+
+/* Looks up the range covering [addr, addr + len); NULL if none. */
+static int ioreq_lookup(struct hv_vm *vm, uint32_t type, uint64_t addr,
+			uint64_t len, struct hv_range *out)
+{
+	unsigned i;
+	int found = 0;
+
+	pthread_rwlock_rdlock(&vm->ranges_lock);
+	for (i = 0; i < vm->nr_ranges; i++) {
+		const struct hv_range *r = &vm->ranges[i];
+
+		if (r->type == type && addr >= r->start &&
+		    addr + len - 1 <= r->end) {
+			*out = *r;
+			found = 1;
+			break;
+		}
+	}
+	pthread_rwlock_unlock(&vm->ranges_lock);
+	return found;
+}
+
+static void ioreq_notify(struct hv_dm *dm)
+{
+	static const uint64_t one = 1;
+
+	__atomic_fetch_add(&dm->page->hdr.dm_wake, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&dm->page->hdr.dm_sleeping, __ATOMIC_SEQ_CST)) {
+		if (write(dm->evt_fd, &one, sizeof(one)) < 0 &&
+		    errno != EAGAIN)
+			log_guest(LOG_WARN, "waking %s: %s", dm->tag,
+				  strerror(errno));
+	}
+}
+
+/* Posts a write into the DM's ring; 0, or -ENOSPC when full. */
+static int ioreq_post(struct hv_vm *vm, struct hv_dm *dm, uint32_t type,
+		      uint64_t addr, unsigned size, uint32_t data)
+{
+	struct ioreq_header *h = &dm->page->hdr;
+	uint32_t prod, cons;
+	struct ioreq_buf_entry *e;
+
+	pthread_mutex_lock(&dm->buf_lock);
+	prod = h->buf_prod;
+	cons = __atomic_load_n(&h->buf_cons, __ATOMIC_ACQUIRE);
+	if (prod - cons > IOREQ_BUF_SLOTS) {
+		pthread_mutex_unlock(&dm->buf_lock);
+		hv_stop(vm, HVCTL_REASON_DM_FAULT, dm->idx,
+			"%s: ring consumer index %u out of range (producer %u)",
+			dm->tag, cons, prod);
+	}
+	if (prod - cons == IOREQ_BUF_SLOTS) {
+		pthread_mutex_unlock(&dm->buf_lock);
+		return -ENOSPC;
+	}
+	e = &dm->page->ring[prod % IOREQ_BUF_SLOTS];
+	e->addr = addr;
+	e->data = data;
+	e->type = (uint8_t)type;
+	e->size = (uint8_t)size;
+	__atomic_store_n(&h->buf_prod, prod + 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&dm->buf_lock);
+	ioreq_notify(dm);
+	return 0;
+}
+
+/*
+ * Waits for the DM's answer in `slot`. Returns when RESP_READY was seen;
+ * stops the domain on any other outcome.
+ */
+static void ioreq_wait(struct hv_vcpu *vcpu, struct hv_dm *dm,
+		       struct ioreq_slot *slot)
+{
+	struct hv_vm *vm = vcpu->vm;
+	int64_t start = util_now_ns(), now = start;
+	int64_t spin_end = start + vcpu->spin_ns;
+	uint32_t s;
+	unsigned n = 0;
+
+	/* Phase 1: bounded spin (cheap when the DM is awake). */
+	for (;;) {
+		s = __atomic_load_n(&slot->state, __ATOMIC_ACQUIRE);
+		if (s == IOREQ_STATE_RESP_READY) {
+			/* Answered while spinning: spin a little longer
+			 * next time is not needed; decay slowly. */
+			if (vcpu->spin_ns > IOREQ_SPIN_MIN_NS * 2 &&
+			    now - start < vcpu->spin_ns / 4)
+				vcpu->spin_ns -= vcpu->spin_ns / 16;
+			return;
+		}
+		if (s != IOREQ_STATE_READY && s != IOREQ_STATE_INPROCESS)
+			goto bad_state;
+		cpu_relax();
+		if (++n % 64 == 0) {
+			now = util_now_ns();
+			if (now >= spin_end)
+				break;
+		}
+	}
+
+	/* Phase 2: sleep on the state word, checking liveness. */
+	__atomic_store_n(&slot->hv_waiting, 1, __ATOMIC_SEQ_CST);
+	for (;;) {
+		s = __atomic_load_n(&slot->state, __ATOMIC_SEQ_CST);
+		if (s == IOREQ_STATE_RESP_READY)
+			break;
+		if (s != IOREQ_STATE_READY && s != IOREQ_STATE_INPROCESS)
+			goto bad_state;
+		if (atomic_load(&dm->dead))
+			hv_stop(vm, HVCTL_REASON_DM_FAULT, dm->idx,
+				"%s died while serving a request", dm->tag);
+		now = util_now_ns();
+		if (now - start > vm->dm_timeout_ns)
+			hv_stop(vm, HVCTL_REASON_DM_FAULT, dm->idx,
+				"%s did not answer within %lld ms", dm->tag,
+				(long long)(vm->dm_timeout_ns / 1000000));
+		futex_wait_shared(&slot->state, s, IOREQ_SLEEP_SLICE_NS);
+	}
+	__atomic_store_n(&slot->hv_waiting, 0, __ATOMIC_RELAXED);
+	/* The answer came late: spin longer next time (bounded). */
+	if (now - start < IOREQ_SPIN_MAX_NS) {
+		vcpu->spin_ns *= 2;
+		if (vcpu->spin_ns > IOREQ_SPIN_MAX_NS)
+			vcpu->spin_ns = IOREQ_SPIN_MAX_NS;
+	}
+	return;
+
+bad_state:
+	hv_stop(vm, HVCTL_REASON_DM_FAULT, dm->idx,
+		"%s: invalid ioreq state %u in slot %d", dm->tag, s,
+		vcpu->id);
+}
+
+/*
+ * Sends one request to `dm` through the vCPU's slot and copies a read's
+ * answer into `data`. `data` holds count * size bytes.
+ */
+static void ioreq_send(struct hv_vcpu *vcpu, struct hv_dm *dm, uint32_t type,
+		       uint64_t addr, unsigned size, unsigned count,
+		       int is_write, uint8_t *data)
+{
+	struct ioreq_slot *slot = &dm->page->slot[vcpu->id];
+	size_t bytes = (size_t)size * count;
+	uint32_t seq;
+	uint64_t v = 0;
+
+	if (atomic_load(&dm->dead))
+		hv_stop(vcpu->vm, HVCTL_REASON_DM_FAULT, dm->idx,
+			"%s is gone", dm->tag);
+	if (__atomic_load_n(&slot->state, __ATOMIC_ACQUIRE) !=
+	    IOREQ_STATE_NONE)
+		hv_stop(vcpu->vm, HVCTL_REASON_DM_FAULT, dm->idx,
+			"%s: slot %d busy before a request", dm->tag,
+			vcpu->id);
+	seq = slot->seq + 1;
+	slot->seq = seq;
+	slot->type = (uint8_t)type;
+	slot->dir = is_write ? IOREQ_DIR_WRITE : IOREQ_DIR_READ;
+	slot->size = (uint8_t)size;
+	slot->addr = addr;
+	slot->count = count;
+	slot->vcpu = (uint32_t)vcpu->id;
+	slot->data = 0;
+	if (is_write) {
+		if (count == 1)
+			memcpy(&v, data, size), slot->data = v;
+		else
+			memcpy(slot->buf, data, bytes);
+	}
+	__atomic_store_n(&slot->state, IOREQ_STATE_READY, __ATOMIC_SEQ_CST);
+	ioreq_notify(dm);
+
+	ioreq_wait(vcpu, dm, slot);
+
+	/* The echoed request must be what hv sent. */
+	if (slot->seq != seq || slot->addr != addr || slot->size != size ||
+	    slot->count != count || slot->type != type ||
+	    slot->dir != (is_write ? IOREQ_DIR_WRITE : IOREQ_DIR_READ))
+		hv_stop(vcpu->vm, HVCTL_REASON_DM_FAULT, dm->idx,
+			"%s: answer does not match the request "
+			"(size %u count %u seq %u)",
+			dm->tag, slot->size, slot->count, slot->seq);
+	if (!is_write) {
+		if (count == 1) {
+			v = slot->data;
+			memcpy(data, &v, size);
+		} else {
+			memcpy(data, slot->buf, bytes);
+		}
+	}
+	__atomic_store_n(&slot->state, IOREQ_STATE_NONE, __ATOMIC_RELEASE);
+}
+
+/* ioreq_pio - handles a port access (string I/O when count > 1). */
+void ioreq_pio(struct hv_vcpu *vcpu, uint16_t port, unsigned size,
+	       unsigned count, int is_write, uint8_t *data)
+{
+	struct hv_vm *vm = vcpu->vm;
+	struct hv_range r;
+	size_t bytes = (size_t)size * count;
+
+	if (size != 1 && size != 2 && size != 4)
+		hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "PIO of %u bytes",
+			size);
+	if (vm->floor_port == port) {
+		/* Benchmark floor: hv answers without any DM. */
+		if (!is_write)
+			memset(data, 0, bytes);
+		return;
+	}
+	if (!ioreq_lookup(vm, DM_OP_RANGE_PORT, port, size, &r)) {
+		/* Nobody decodes it: reads float high, writes vanish. */
+		if (!is_write)
+			memset(data, 0xff, bytes);
+		return;
+	}
+	if (is_write && count == 1 && (r.flags & DM_OP_RANGE_POSTED_WRITES)) {
+		uint32_t v = 0;
+
+		memcpy(&v, data, size);
+		if (ioreq_post(vm, r.dm, IOREQ_TYPE_PIO, port, size, v) == 0)
+			return;
+	}
+	while (count) {
+		unsigned n = count;
+
+		if ((size_t)n * size > IOREQ_DATA_BYTES)
+			n = IOREQ_DATA_BYTES / size;
+		ioreq_send(vcpu, r.dm, IOREQ_TYPE_PIO, port, size, n,
+			   is_write, data);
+		data += (size_t)n * size;
+		count -= n;
+	}
+}
+
+/* ioreq_mmio - handles an MMIO access of 1 to 8 bytes. */
+void ioreq_mmio(struct hv_vcpu *vcpu, uint64_t gpa, unsigned size,
+		int is_write, uint8_t *data)
+{
+	struct hv_vm *vm = vcpu->vm;
+	struct hv_range r;
+
+	if (size == 0 || size > 8)
+		hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "MMIO of %u bytes",
+			size);
+	if (!ioreq_lookup(vm, DM_OP_RANGE_MMIO, gpa, size, &r)) {
+		if (!is_write)
+			memset(data, 0xff, size);
+		return;
+	}
+	ioreq_send(vcpu, r.dm, IOREQ_TYPE_MMIO, gpa, size, 1, is_write, data);
+}

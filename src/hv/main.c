@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * safepc-hv: the hypervisor core of one domain. Started by the monitor
+ * inside its jail with the fds of proto/launch.h; it has no filesystem and
+ * no network. It builds the VM, loads the multiboot kernel, waits until
+ * every DM has claimed its ranges, runs the vCPUs and serves dm_op.
+ *
+ * Usage (monitor only):
+ *   safepc-hv --tag T --memory-mb N --vcpus N [--cmdline S]
+ *             [--floor-port P] [--dm-timeout-ms N]
+ *             [--dm IDX,TAG]... [--grant IDX,KIND[,A[,B]]]... [--module ARGS]...
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/util.h"
+#include "hv/hv.h"
+#include "hv/multiboot.h"
+#include "hv/seccomp.h"
+
+#define HV_READY_TIMEOUT_MS 10000
+
+static struct hv_vm hv_vm;
+
+void hv_stop(struct hv_vm *vm, uint32_t reason, int32_t code,
+	     const char *fmt, ...)
+{
+	struct hvctl_msg m = { .version = HVCTL_ABI_VERSION,
+			       .type = HVCTL_EV_SHUTDOWN,
+			       .reason = reason,
+			       .code = code };
+	va_list ap;
+
+	if (atomic_exchange(&vm->stopping, 1)) {
+		/* Another thread is reporting; it will end the process. */
+		for (;;)
+			pause();
+	}
+	va_start(ap, fmt);
+	vsnprintf(m.text, sizeof(m.text), fmt, ap);
+	va_end(ap);
+	if (reason == HVCTL_REASON_DM_FAULT ||
+	    reason == HVCTL_REASON_HV_ERROR)
+		log_err("stopping domain: %s", m.text);
+	else
+		log_info("stopping domain: %s", m.text);
+	if (send(vm->ctl_fd, &m, sizeof(m), MSG_NOSIGNAL) < 0)
+		log_err("reporting to the monitor: %s", strerror(errno));
+	_exit(0);
+}
+
+static int hv_parse_grant(struct hv_vm *vm, const char *arg)
+{
+	char kind[16];
+	unsigned idx;
+	unsigned long long a = 0, b = 0;
+	struct hv_dm *dm;
+	int n;
+
+	n = sscanf(arg, "%u,%15[a-z],%lli,%lli", &idx, kind, &a, &b);
+	if (n < 2 || idx >= vm->nr_dms)
+		return -EINVAL;
+	dm = &vm->dms[idx];
+	if (!strcmp(kind, "irq") && n == 3 && a <= 15 && a != 2) {
+		dm->irq_mask |= 1u << a;
+		return 0;
+	}
+	if (!strcmp(kind, "shutdown") && n == 2) {
+		dm->may_shutdown = 1;
+		return 0;
+	}
+	if (n != 4 || a > b || dm->nr_grants == HV_MAX_GRANTS)
+		return -EINVAL;
+	if (!strcmp(kind, "pio") && b <= 0xffff)
+		dm->grants[dm->nr_grants].type = DM_OP_RANGE_PORT;
+	else if (!strcmp(kind, "mmio"))
+		dm->grants[dm->nr_grants].type = DM_OP_RANGE_MMIO;
+	else if (!strcmp(kind, "pci") && b <= 0xffff)
+		dm->grants[dm->nr_grants].type = DM_OP_RANGE_PCI;
+	else
+		return -EINVAL;
+	dm->grants[dm->nr_grants].start = a;
+	dm->grants[dm->nr_grants].end = b;
+	dm->nr_grants++;
+	return 0;
+}
+
+static void hv_parse_args(struct hv_vm *vm, int argc, char **argv)
+{
+	uint64_t v;
+	int i;
+
+	vm->floor_port = -1;
+	vm->nr_vcpus = 1;
+	vm->dm_timeout_ns = 5000000000ll;
+	vm->cmdline = "";
+	for (i = 1; i < argc; i++) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!val)
+			die("option %s needs a value", opt);
+		i++;
+		if (!strcmp(opt, "--tag")) {
+			snprintf(vm->tag, sizeof(vm->tag), "%s", val);
+			log_init(vm->tag, LOG_INFO);
+		} else if (!strcmp(opt, "--memory-mb")) {
+			if (util_parse_u64(val, &v) || v < 2 || v > 65536)
+				die("bad --memory-mb %s", val);
+			vm->ram_bytes = v << 20;
+		} else if (!strcmp(opt, "--vcpus")) {
+			if (util_parse_u64(val, &v) || v < 1 ||
+			    v > HV_MAX_VCPUS)
+				die("bad --vcpus %s", val);
+			vm->nr_vcpus = (unsigned)v;
+		} else if (!strcmp(opt, "--cmdline")) {
+			vm->cmdline = val;
+		} else if (!strcmp(opt, "--floor-port")) {
+			if (util_parse_u64(val, &v) || v > 0xffff)
+				die("bad --floor-port %s", val);
+			vm->floor_port = (int)v;
+		} else if (!strcmp(opt, "--dm-timeout-ms")) {
+			if (util_parse_u64(val, &v) || v < 1 || v > 600000)
+				die("bad --dm-timeout-ms %s", val);
+			vm->dm_timeout_ns = (int64_t)v * 1000000;
+		} else if (!strcmp(opt, "--dm")) {
+			unsigned idx;
+			char tag[32];
+
+			if (sscanf(val, "%u,%31s", &idx, tag) != 2 ||
+			    idx != vm->nr_dms || idx >= HV_MAX_DMS)
+				die("bad --dm %s", val);
+			vm->dms[idx].idx = (int)idx;
+			snprintf(vm->dms[idx].tag, sizeof(vm->dms[idx].tag),
+				 "%s", tag);
+			vm->nr_dms++;
+		} else if (!strcmp(opt, "--grant")) {
+			if (hv_parse_grant(vm, val))
+				die("bad --grant %s", val);
+		} else if (!strcmp(opt, "--module")) {
+			if (vm->nr_modules == ARRAY_SIZE(vm->module_fds))
+				die("too many modules");
+			vm->module_fds[vm->nr_modules] =
+				LAUNCH_HV_FD_FIRST_MODULE + (int)vm->nr_modules;
+			vm->module_args[vm->nr_modules++] = val;
+		} else {
+			die("unknown option %s", opt);
+		}
+	}
+	if (!vm->ram_bytes)
+		die("--memory-mb is required");
+}
+
+static void hv_setup(struct hv_vm *vm)
+{
+	struct multiboot_module_in mods[8];
+	struct multiboot_ram ram;
+	struct multiboot_entry entry;
+	char err[256];
+	unsigned i;
+	int r;
+
+	vm->kvm_fd = LAUNCH_HV_FD_KVM;
+	vm->ram_fd = LAUNCH_HV_FD_RAM;
+	vm->ctl_fd = LAUNCH_HV_FD_CTL;
+	vm->kernel_fd = LAUNCH_HV_FD_KERNEL;
+	pthread_rwlock_init(&vm->ranges_lock, NULL);
+	pthread_mutex_init(&vm->pause_lock, NULL);
+	pthread_cond_init(&vm->pause_cond, NULL);
+
+	for (i = 0; i < vm->nr_dms; i++) {
+		struct hv_dm *dm = &vm->dms[i];
+		int base = LAUNCH_HV_FD_FIRST_DM + (int)i * LAUNCH_HV_FDS_PER_DM;
+
+		dm->dmop_fd = base;
+		dm->evt_fd = base + 2;
+		pthread_mutex_init(&dm->buf_lock, NULL);
+		r = ioreq_dm_init(vm, dm, base + 1);
+		if (r)
+			hv_stop(vm, HVCTL_REASON_HV_ERROR, 0,
+				"mapping the ioreq page of %s: %s", dm->tag,
+				strerror(-r));
+	}
+
+	r = kvm_vm_create(vm);
+	if (r)
+		hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "creating the VM: %s",
+			strerror(-r));
+
+	ram.base = vm->mem.base;
+	ram.size = vm->mem.low_size;
+	ram.above_4g = vm->mem.high_size;
+	for (i = 0; i < vm->nr_modules; i++) {
+		mods[i].fd = vm->module_fds[i];
+		mods[i].cmdline = vm->module_args[i];
+	}
+	r = multiboot_load(&ram, vm->kernel_fd, vm->cmdline, mods,
+			   vm->nr_modules, &entry, err, sizeof(err));
+	if (r)
+		hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "kernel: %s", err);
+	close(vm->kernel_fd);
+	for (i = 0; i < vm->nr_modules; i++)
+		close(vm->module_fds[i]);
+
+	r = kvm_vcpus_create(vm, entry.eip, entry.ebx);
+	if (r)
+		hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "creating vCPUs: %s",
+			strerror(-r));
+	for (i = 0; i < vm->nr_vcpus; i++)
+		vm->vcpus[i].spin_ns = 20000;
+}
+
+static void hv_ctl_handle(struct hv_vm *vm)
+{
+	struct hvctl_msg m;
+	ssize_t n = recv(vm->ctl_fd, &m, sizeof(m), MSG_DONTWAIT);
+
+	if (n == 0)
+		hv_stop(vm, HVCTL_REASON_STOPPED, 0, "monitor went away");
+	if (n < 0)
+		return;
+	if ((size_t)n != sizeof(m) || m.version != HVCTL_ABI_VERSION) {
+		log_warn("malformed control message ignored");
+		return;
+	}
+	switch (m.type) {
+	case HVCTL_CMD_PAUSE:
+		atomic_store(&vm->paused, 1);
+		vcpu_kick_all(vm);
+		break;
+	case HVCTL_CMD_UNPAUSE:
+		pthread_mutex_lock(&vm->pause_lock);
+		atomic_store(&vm->paused, 0);
+		pthread_cond_broadcast(&vm->pause_cond);
+		pthread_mutex_unlock(&vm->pause_lock);
+		break;
+	case HVCTL_CMD_STOP:
+		hv_stop(vm, HVCTL_REASON_STOPPED, 0, "destroyed");
+	default:
+		log_warn("unknown control message %u ignored", m.type);
+	}
+}
+
+static int hv_all_ready(const struct hv_vm *vm)
+{
+	unsigned i;
+
+	for (i = 0; i < vm->nr_dms; i++)
+		if (!vm->dms[i].ready)
+			return 0;
+	return 1;
+}
+
+/* The main thread: control socket and dm_op sockets until the end. */
+static void hv_serve(struct hv_vm *vm)
+{
+	struct pollfd pfd[1 + HV_MAX_DMS];
+	int64_t deadline = util_now_ns() + HV_READY_TIMEOUT_MS * 1000000ll;
+	int running = 0;
+	unsigned i;
+
+	pfd[0] = (struct pollfd){ .fd = vm->ctl_fd, .events = POLLIN };
+	for (i = 0; i < vm->nr_dms; i++)
+		pfd[1 + i] = (struct pollfd){ .fd = vm->dms[i].dmop_fd,
+					      .events = POLLIN };
+	for (;;) {
+		int n = poll(pfd, 1 + vm->nr_dms, running ? -1 : 100);
+
+		if (n < 0 && errno != EINTR)
+			hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "poll: %s",
+				strerror(errno));
+		if (pfd[0].revents)
+			hv_ctl_handle(vm);
+		for (i = 0; i < vm->nr_dms; i++) {
+			if (pfd[1 + i].revents & POLLIN)
+				dmop_handle(vm, &vm->dms[i]);
+			else if (pfd[1 + i].revents & (POLLHUP | POLLERR))
+				dmop_dm_gone(vm, &vm->dms[i],
+					     "closed its dm_op socket (died?)");
+		}
+		if (!running && hv_all_ready(vm)) {
+			struct hvctl_msg m = { .version = HVCTL_ABI_VERSION,
+					       .type = HVCTL_EV_RUNNING };
+
+			if (vcpu_start_all(vm))
+				hv_stop(vm, HVCTL_REASON_HV_ERROR, 0,
+					"cannot start vCPUs");
+			running = 1;
+			if (send(vm->ctl_fd, &m, sizeof(m), MSG_NOSIGNAL) < 0)
+				hv_stop(vm, HVCTL_REASON_STOPPED, 0,
+					"monitor went away");
+		} else if (!running && util_now_ns() > deadline) {
+			for (i = 0; i < vm->nr_dms; i++)
+				if (!vm->dms[i].ready)
+					break;
+			hv_stop(vm, HVCTL_REASON_DM_FAULT, (int32_t)i,
+				"%s not ready within %d ms", vm->dms[i].tag,
+				HV_READY_TIMEOUT_MS);
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct hv_vm *vm = &hv_vm;
+
+	log_init("hv", LOG_INFO);
+	hv_parse_args(vm, argc, argv);
+	hv_setup(vm);
+	/* Everything is open and mapped: from here on, the allowlist. */
+	if (hv_seccomp_apply(vm) != 0)
+		hv_stop(vm, HVCTL_REASON_HV_ERROR, 0,
+			"cannot apply the seccomp allowlist");
+	hv_serve(vm);
+	return 0;
+}

@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Starting a domain: the monitor (root) opens every resource the domain
+ * will use, builds one jail per process and hands each exactly its fds.
+ * Nothing guest-facing ever runs as root: hv and every DM get their own
+ * uid from the domain's block.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/memfd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/util.h"
+#include "jail/jail.h"
+#include "proto/ioreq.h"
+#include "toolstack/launch.h"
+
+#define LAUNCH_UID_BASE 131072u
+#define LAUNCH_UIDS_PER_DOMAIN 16u
+#define LAUNCH_EMPTY_ROOT "/run/safepc/empty"
+
+/* What one DM process hosts and may claim. */
+struct launch_dm_plan {
+	const char *name;
+	const char *devs[8];
+	const char *grants[12];
+};
+
+/* Default placement: the small chipset devices share one DM. */
+static const struct launch_dm_plan launch_chipset_plan = {
+	.name = "chipset",
+	.devs = { "ns16550,port=0x3f8,irq=4,console",
+		  "mc146818,port=0x70,irq=8", "debug_exit,port=0xf4",
+		  "acpi_pm,port=0x600" },
+	.grants = { "pio,0x3f8,0x3ff", "irq,4", "pio,0x70,0x71", "irq,8",
+		    "pio,0xf4,0xf7", "pio,0x600,0x63f", "shutdown" },
+};
+
+uid_t launch_uid(unsigned domid, unsigned idx)
+{
+	return LAUNCH_UID_BASE + domid * LAUNCH_UIDS_PER_DOMAIN + idx;
+}
+
+/* Opens a program that lives next to this binary. */
+static int launch_open_exe(const char *name, char *err, size_t errlen)
+{
+	char self[4096], path[4200], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int fd;
+
+	if (n < 0) {
+		snprintf(err, errlen, "cannot find own binary: %s",
+			 strerror(errno));
+		return -1;
+	}
+	self[n] = 0;
+	slash = strrchr(self, '/');
+	if (slash)
+		*slash = 0;
+	snprintf(path, sizeof(path), "%s/%s", self, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		snprintf(err, errlen, "cannot open %s: %s", path,
+			 strerror(errno));
+	return fd;
+}
+
+static int launch_memfd(const char *name, uint64_t size)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	if (fd < 0)
+		return -1;
+	if (ftruncate(fd, (off_t)size) ||
+	    fcntl(fd, F_ADD_SEALS,
+		  F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Every fd the monitor opens for one start; closed when all have run. */
+struct launch_fds {
+	int devnull, log_w, kvm, ram, ctl_child, kernel;
+	int modules[DOMCFG_MAX_MODULES];
+	int hv_exe, dm_exe;
+	struct {
+		int dmop[2], ioreq, evt, con[2];
+	} dm[LAUNCH_MAX_DMS];
+};
+
+static void launch_close(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void launch_fds_close(struct launch_fds *f, unsigned nr_dms)
+{
+	unsigned i;
+
+	launch_close(&f->devnull);
+	launch_close(&f->log_w);
+	launch_close(&f->kvm);
+	launch_close(&f->ram);
+	launch_close(&f->ctl_child);
+	launch_close(&f->kernel);
+	launch_close(&f->hv_exe);
+	launch_close(&f->dm_exe);
+	for (i = 0; i < DOMCFG_MAX_MODULES; i++)
+		launch_close(&f->modules[i]);
+	for (i = 0; i < nr_dms; i++) {
+		launch_close(&f->dm[i].dmop[1]);
+		launch_close(&f->dm[i].ioreq);
+		launch_close(&f->dm[i].evt);
+		launch_close(&f->dm[i].con[1]);
+		launch_close(&f->dm[i].dmop[0]);
+	}
+}
+
+/* A small arena for argv strings. */
+struct launch_argv {
+	char *argv[96];
+	unsigned argc;
+	char buf[8192];
+	size_t used;
+};
+
+static void launch_arg(struct launch_argv *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void launch_arg(struct launch_argv *a, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (a->argc + 1 >= ARRAY_SIZE(a->argv) || a->used >= sizeof(a->buf))
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(a->buf + a->used, sizeof(a->buf) - a->used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(a->buf) - a->used)
+		return;
+	a->argv[a->argc++] = a->buf + a->used;
+	a->argv[a->argc] = NULL;
+	a->used += (size_t)n + 1;
+}
+
+static int launch_spawn(struct launch_proc *p, struct jail_spec *spec,
+			char *err, size_t errlen)
+{
+	int r = jail_spawn(spec, &p->pid, &p->pidfd, err, errlen);
+
+	if (r == 0) {
+		p->uid = spec->uid;
+		p->exited = 0;
+	}
+	return r;
+}
+
+static int launch_open_resources(struct launch_domain *d,
+				 struct launch_fds *f, int log_pipe[2],
+				 char *err, size_t errlen)
+{
+	const struct domcfg *c = d->cfg;
+	int ctl[2];
+	unsigned i;
+
+	f->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	f->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (f->kvm < 0) {
+		snprintf(err, errlen, "cannot open /dev/kvm: %s",
+			 strerror(errno));
+		return -1;
+	}
+	f->ram = launch_memfd("safepc-ram", c->memory_mib << 20);
+	if (f->ram < 0) {
+		snprintf(err, errlen, "cannot allocate %llu MiB of guest RAM: %s",
+			 (unsigned long long)c->memory_mib, strerror(errno));
+		return -1;
+	}
+	f->kernel = open(c->kernel, O_RDONLY | O_CLOEXEC);
+	if (f->kernel < 0) {
+		snprintf(err, errlen, "kernel %s: %s", c->kernel,
+			 strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < c->nr_modules; i++) {
+		f->modules[i] = open(c->modules[i].path, O_RDONLY | O_CLOEXEC);
+		if (f->modules[i] < 0) {
+			snprintf(err, errlen, "module %s: %s",
+				 c->modules[i].path, strerror(errno));
+			return -1;
+		}
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl)) {
+		snprintf(err, errlen, "socketpair: %s", strerror(errno));
+		return -1;
+	}
+	d->ctl_fd = ctl[0];
+	f->ctl_child = ctl[1];
+	if (pipe2(log_pipe, O_CLOEXEC)) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	d->log_fd = log_pipe[0];
+	f->log_w = log_pipe[1];
+	fcntl(d->log_fd, F_SETFL, O_NONBLOCK);
+
+	for (i = 0; i < d->nr_dms; i++) {
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+			       f->dm[i].dmop) ||
+		    (f->dm[i].ioreq = launch_memfd("safepc-ioreq",
+						   IOREQ_PAGE_BYTES)) < 0 ||
+		    (f->dm[i].evt = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {
+			snprintf(err, errlen, "DM channel: %s",
+				 strerror(errno));
+			return -1;
+		}
+		if (i == 0 && c->serial == DOMCFG_SERIAL_PTY) {
+			if (socketpair(AF_UNIX,
+				       SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+				       0, f->dm[i].con)) {
+				snprintf(err, errlen, "console: %s",
+					 strerror(errno));
+				return -1;
+			}
+			d->console_fd = f->dm[i].con[0];
+		}
+	}
+	f->hv_exe = launch_open_exe("safepc-hv", err, errlen);
+	if (f->hv_exe < 0)
+		return -1;
+	f->dm_exe = launch_open_exe("safepc-dm", err, errlen);
+	if (f->dm_exe < 0)
+		return -1;
+	return 0;
+}
+
+static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
+			   const struct launch_dm_plan *plans, char *err,
+			   size_t errlen)
+{
+	const struct domcfg *c = d->cfg;
+	struct launch_argv a = { .argc = 0 };
+	struct jail_spec s = { .what = "hv" };
+	unsigned i, j;
+
+	launch_arg(&a, "safepc-hv");
+	launch_arg(&a, "--tag");
+	launch_arg(&a, "hv/%u", d->domid);
+	launch_arg(&a, "--memory-mb");
+	launch_arg(&a, "%llu", (unsigned long long)c->memory_mib);
+	launch_arg(&a, "--vcpus");
+	launch_arg(&a, "%u", c->vcpus);
+	launch_arg(&a, "--cmdline");
+	launch_arg(&a, "%s", c->extra);
+	if (c->has_floor_port) {
+		launch_arg(&a, "--floor-port");
+		launch_arg(&a, "%u", c->floor_port);
+	}
+	for (i = 0; i < d->nr_dms; i++) {
+		launch_arg(&a, "--dm");
+		launch_arg(&a, "%u,%s", i, d->dms[i].tag);
+		for (j = 0; j < ARRAY_SIZE(plans[i].grants) &&
+			    plans[i].grants[j]; j++) {
+			launch_arg(&a, "--grant");
+			launch_arg(&a, "%u,%s", i, plans[i].grants[j]);
+		}
+	}
+	for (i = 0; i < c->nr_modules; i++) {
+		launch_arg(&a, "--module");
+		launch_arg(&a, "%s%s%s", c->modules[i].path,
+			   c->modules[i].args[0] ? " " : "",
+			   c->modules[i].args);
+	}
+
+	for (i = 0; i < JAIL_MAX_FDS; i++)
+		s.fds[i] = -1;
+	s.fds[0] = f->devnull;
+	s.fds[1] = s.fds[2] = f->log_w;
+	s.fds[LAUNCH_HV_FD_KVM] = f->kvm;
+	s.fds[LAUNCH_HV_FD_RAM] = f->ram;
+	s.fds[LAUNCH_HV_FD_CTL] = f->ctl_child;
+	s.fds[LAUNCH_HV_FD_KERNEL] = f->kernel;
+	for (i = 0; i < d->nr_dms; i++) {
+		int base = LAUNCH_HV_FD_FIRST_DM + (int)i * LAUNCH_HV_FDS_PER_DM;
+
+		s.fds[base] = f->dm[i].dmop[0];
+		s.fds[base + 1] = f->dm[i].ioreq;
+		s.fds[base + 2] = f->dm[i].evt;
+	}
+	for (i = 0; i < c->nr_modules; i++)
+		s.fds[LAUNCH_HV_FD_FIRST_MODULE + i] = f->modules[i];
+	s.nr_fds = LAUNCH_HV_FD_FIRST_MODULE + (int)c->nr_modules;
+	s.uid = s.gid = launch_uid(d->domid, 0);
+	s.exe_fd = f->hv_exe;
+	s.argv = a.argv;
+	s.empty_root = LAUNCH_EMPTY_ROOT;
+	/* The VM fd and one fd per vCPU come on top of the manifest. */
+	s.nofile = (unsigned long)s.nr_fds + 1 + c->vcpus;
+	s.nproc = 1 + c->vcpus;
+	s.fsize = 0;
+	snprintf(d->hv.tag, sizeof(d->hv.tag), "hv/%u", d->domid);
+	return launch_spawn(&d->hv, &s, err, errlen);
+}
+
+static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
+			   unsigned i, const struct launch_dm_plan *plan,
+			   char *err, size_t errlen)
+{
+	const struct domcfg *c = d->cfg;
+	struct launch_argv a = { .argc = 0 };
+	struct jail_spec s = { .what = d->dms[i].tag };
+	unsigned j;
+
+	launch_arg(&a, "safepc-dm");
+	launch_arg(&a, "--tag");
+	launch_arg(&a, "%s", d->dms[i].tag);
+	launch_arg(&a, "--memory-mb");
+	launch_arg(&a, "%llu", (unsigned long long)c->memory_mib);
+	launch_arg(&a, "--vcpus");
+	launch_arg(&a, "%u", c->vcpus);
+	if (c->dm_seccomp == DOMCFG_SECCOMP_LOG)
+		launch_arg(&a, "--seccomp-log");
+	for (j = 0; j < ARRAY_SIZE(plan->devs) && plan->devs[j]; j++) {
+		launch_arg(&a, "--dev");
+		launch_arg(&a, "%s", plan->devs[j]);
+	}
+
+	for (j = 0; j < JAIL_MAX_FDS; j++)
+		s.fds[j] = -1;
+	s.fds[0] = f->devnull;
+	s.fds[1] = s.fds[2] = f->log_w;
+	s.fds[LAUNCH_DM_FD_DMOP] = f->dm[i].dmop[1];
+	s.fds[LAUNCH_DM_FD_IOREQ] = f->dm[i].ioreq;
+	s.fds[LAUNCH_DM_FD_EVENT] = f->dm[i].evt;
+	s.fds[LAUNCH_DM_FD_RAM] = f->ram;
+	s.fds[LAUNCH_DM_FD_CONSOLE] = f->dm[i].con[1] > 0 ? f->dm[i].con[1]
+							  : -1;
+	s.nr_fds = LAUNCH_DM_FD_FIRST_EXTRA;
+	s.uid = s.gid = launch_uid(d->domid, 1 + i);
+	s.exe_fd = f->dm_exe;
+	s.argv = a.argv;
+	s.empty_root = LAUNCH_EMPTY_ROOT;
+	s.nofile = (unsigned long)s.nr_fds;
+	s.nproc = 1;
+	s.fsize = 0;
+	return launch_spawn(&d->dms[i], &s, err, errlen);
+}
+
+int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
+{
+	const struct launch_dm_plan *plans[LAUNCH_MAX_DMS];
+	struct launch_dm_plan plan_copies[LAUNCH_MAX_DMS];
+	struct launch_fds f;
+	int log_pipe[2] = { -1, -1 };
+	unsigned i;
+	int r = -EIO;
+
+	memset(&f, 0xff, sizeof(f)); /* every fd -1 */
+	d->ctl_fd = d->console_fd = d->log_fd = -1;
+	d->hv.pidfd = -1;
+	d->nr_dms = 1;
+	plans[0] = &launch_chipset_plan;
+	for (i = 0; i < d->nr_dms; i++) {
+		plan_copies[i] = *plans[i];
+		snprintf(d->dms[i].tag, sizeof(d->dms[i].tag), "dm/%u/%s",
+			 d->domid, plans[i]->name);
+		d->dms[i].pidfd = -1;
+	}
+	if (d->cfg->serial == DOMCFG_SERIAL_NONE)
+		plan_copies[0].devs[0] = "ns16550,port=0x3f8,irq=4";
+
+	if (mkdir("/run/safepc", 0700) && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create /run/safepc: %s",
+			 strerror(errno));
+		goto fail;
+	}
+	if (mkdir(LAUNCH_EMPTY_ROOT, 0555) && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create %s: %s",
+			 LAUNCH_EMPTY_ROOT, strerror(errno));
+		goto fail;
+	}
+	if (launch_open_resources(d, &f, log_pipe, err, errlen))
+		goto fail;
+	r = launch_start_hv(d, &f, plan_copies, err, errlen);
+	for (i = 0; !r && i < d->nr_dms; i++)
+		r = launch_start_dm(d, &f, i, &plan_copies[i], err, errlen);
+	if (r)
+		goto fail;
+	launch_fds_close(&f, d->nr_dms);
+	return 0;
+
+fail:
+	launch_fds_close(&f, d->nr_dms);
+	launch_domain_kill(d);
+	launch_domain_reap(d);
+	if (d->ctl_fd >= 0)
+		close(d->ctl_fd);
+	if (d->log_fd >= 0)
+		close(d->log_fd);
+	if (d->console_fd >= 0)
+		close(d->console_fd);
+	d->ctl_fd = d->log_fd = d->console_fd = -1;
+	return r ? r : -EIO;
+}
+
+static void launch_proc_kill(struct launch_proc *p)
+{
+	if (p->pidfd >= 0 && !p->exited)
+		syscall(SYS_pidfd_send_signal, p->pidfd, SIGKILL, NULL, 0);
+}
+
+void launch_domain_kill(struct launch_domain *d)
+{
+	unsigned i;
+
+	launch_proc_kill(&d->hv);
+	for (i = 0; i < d->nr_dms; i++)
+		launch_proc_kill(&d->dms[i]);
+}
+
+static void launch_proc_reap(struct launch_proc *p)
+{
+	siginfo_t si;
+
+	if (p->pidfd < 0)
+		return;
+	if (!p->exited) {
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PIDFD, (id_t)p->pidfd, &si, WEXITED) == 0) {
+			p->exited = 1;
+			p->wstatus_code = si.si_code;
+			p->wstatus = si.si_status;
+		}
+	}
+	close(p->pidfd);
+	p->pidfd = -1;
+}
+
+void launch_domain_reap(struct launch_domain *d)
+{
+	unsigned i;
+
+	launch_proc_reap(&d->hv);
+	for (i = 0; i < d->nr_dms; i++)
+		launch_proc_reap(&d->dms[i]);
+}

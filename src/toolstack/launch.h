@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * launch: turns a domain configuration into jailed processes. It decides
+ * the DM placement, writes each process's command line and manifest (the
+ * fds it gets and the ranges/IRQs hv lets it claim), and spawns them.
+ */
+#ifndef SAFEPC_TOOLSTACK_LAUNCH_H
+#define SAFEPC_TOOLSTACK_LAUNCH_H
+
+#include <sys/types.h>
+
+#include "proto/launch.h"
+#include "toolstack/domcfg.h"
+
+#define LAUNCH_MAX_DMS LAUNCH_HV_MAX_DMS
+
+/* One process of a running domain, as the monitor tracks it. */
+struct launch_proc {
+	char tag[32];
+	pid_t pid;
+	int pidfd;
+	uid_t uid;
+	int exited;
+	int wstatus_code; /* CLD_EXITED / CLD_KILLED ... */
+	int wstatus;
+};
+
+struct launch_domain {
+	unsigned domid;
+	const struct domcfg *cfg;
+	char run_dir[64];
+	struct launch_proc hv;
+	struct launch_proc dms[LAUNCH_MAX_DMS];
+	unsigned nr_dms;
+	int ctl_fd;	  /* monitor end of the hv control socket */
+	int console_fd;	  /* monitor end of the UART console, or -1 */
+	int log_fd;	  /* read end of the jailed processes' stderr */
+};
+
+/*
+ * launch_domain_start - opens every resource, builds every jail and starts
+ * hv and the DMs. On failure, everything started is killed again and the
+ * reason is in err. Returns 0 or -errno.
+ */
+int launch_domain_start(struct launch_domain *d, char *err, size_t errlen);
+
+/* launch_domain_kill - SIGKILLs every process of the domain (pidfds). */
+void launch_domain_kill(struct launch_domain *d);
+
+/* launch_domain_reap - waits for every process; closes the pidfds. */
+void launch_domain_reap(struct launch_domain *d);
+
+/* The uid of process `idx` (0 = hv, 1.. = DMs) of domain `domid`. */
+uid_t launch_uid(unsigned domid, unsigned idx);
+
+#endif
