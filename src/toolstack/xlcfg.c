@@ -246,7 +246,8 @@ static int xlcfg_parse_number(struct xlcfg_parser *ps, uint64_t *out)
 	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		base = 16;
 		s += 2;
-	} else if (len > 1 && s[0] == '0') {
+	} else if (len > 1 && s[0] == '0' && s[1] >= '0' &&
+		   s[1] <= '9') {
 		return xlcfg_parser_fail(ps, "invalid integer '%.*s': leading "
 					     "zeros are not allowed (octal is "
 					     "ambiguous)",

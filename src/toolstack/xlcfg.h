@@ -3,7 +3,7 @@
  * xlcfg: the xl.cfg syntax, as Xen's `xl` reads it.
  *
  *   # comment
- *   name = "g1"            strings in '...' or "..." (escapes \\ \" \' \n \t \r)
+ *   name = "g1"            strings in '...' or "...", escapes \\ \" \' \n \t \r
  *   memory = 256           integers: decimal or 0x hex, 0 .. UINT64_MAX
  *   disk = [ 'a', 'b', ]   lists of strings/integers, newlines allowed inside
  *
