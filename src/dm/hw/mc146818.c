@@ -40,7 +40,9 @@ static int64_t floor_div(int64_t a, int64_t b)
 
 static int64_t floor_mod(int64_t a, int64_t b)
 {
-	return a - floor_div(a, b) * b;
+	int64_t r = a % b;
+
+	return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
@@ -346,8 +348,8 @@ static void mc146818_update_irq(struct mc146818 *s)
 	uint8_t b = s->cmos[MC146818_REG_B];
 	uint8_t c = s->cmos[MC146818_REG_C] &
 		    (MC146818_C_PF | MC146818_C_AF | MC146818_C_UF);
-	/* PIE/AIE/UIE sit one bit position below PF/AF/UF. */
-	int level = (c & (b << 1) & 0x70) != 0;
+	/* PIE/AIE/UIE in B sit at the same bit positions as PF/AF/UF. */
+	int level = (c & b) != 0;
 
 	s->cmos[MC146818_REG_C] = c | (level ? MC146818_C_IRQF : 0);
 	if (level == s->irq_level)
