@@ -333,7 +333,7 @@ static int mb_plan_kernel(const struct multiboot_ram *ram, int fd,
 			  struct mb_plan *pl, char *err, size_t errlen)
 {
 	uint8_t hdr[MULTIBOOT_SEARCH];
-	uint64_t file_size;
+	uint64_t file_size = 0;
 	size_t n, off = 0;
 	uint32_t flags = 0;
 	unsigned i;
@@ -401,7 +401,7 @@ static int mb_plan_modules(const struct multiboot_ram *ram,
 	if (cursor < MULTIBOOT_HOLE_END)
 		cursor = MULTIBOOT_HOLE_END;
 	for (i = 0; i < nr_mods; i++) {
-		uint64_t start, size;
+		uint64_t start, size = 0;
 
 		ret = mb_file_size(mods[i].fd, &size);
 		if (ret)
