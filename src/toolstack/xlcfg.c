@@ -41,6 +41,7 @@ void xlcfg_error(char *err, size_t errlen, const char *file, unsigned line,
 {
 	char msg[512];
 	va_list ap;
+	char *p;
 
 	if (!err || !errlen)
 		return;
@@ -55,6 +56,10 @@ void xlcfg_error(char *err, size_t errlen, const char *file, unsigned line,
 		snprintf(err, errlen, "%s: %s: %s", file, key, msg);
 	else
 		snprintf(err, errlen, "%s: %s", file, msg);
+	/* One line, whatever the config or the file name contained. */
+	for (p = err; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 }
 
 const char *xlcfg_type_name(enum xlcfg_type type)

@@ -13,7 +13,8 @@
  *
  * Every error is one line, "FILE:LINE: KEY: message" (or "FILE:LINE:
  * message" when no key is known yet, "FILE: KEY: message" when there is no
- * line, as for a command-line override), written into a caller buffer.
+ * line, as for a command-line override), written into a caller buffer;
+ * control characters from the config are shown as '?'.
  */
 #ifndef SAFEPC_TOOLSTACK_XLCFG_H
 #define SAFEPC_TOOLSTACK_XLCFG_H

@@ -258,6 +258,9 @@ static const struct bad_cfg bad_cfgs[] = {
 	{ "bad serial", BASE "serial = 'tcp:1234'\n",
 	  "@/t.cfg:3: serial: invalid value 'tcp:1234' (expected pty or "
 	  "none)", NULL },
+	{ "bad serial, one-line error", BASE "serial = 'a\\nb'\n",
+	  "@/t.cfg:3: serial: invalid value 'a?b' (expected pty or none)",
+	  NULL },
 	{ "bad boot", BASE "boot = 'n'\n",
 	  "@/t.cfg:3: boot: invalid value 'n' (expected c, d, cd or dc)", NULL },
 	{ "bad dm_seccomp", BASE "dm_seccomp = 'allow'\n",

@@ -421,6 +421,8 @@ static void test_error_format(void **state)
 	xlcfg_error(err, 4, "file", 3, "k", "m");
 	assert_string_equal(err, "fil");
 	xlcfg_error(NULL, 0, "f", 1, "k", "m"); /* no crash */
+	xlcfg_error(err, sizeof(err), "f\n", 1, "k", "a\nb\tc\x7f");
+	assert_string_equal(err, "f?:1: k: a?b?c?");
 	assert_string_equal(xlcfg_type_name(XLCFG_LIST), "a list");
 }
 
