@@ -97,7 +97,9 @@ static bool mc146818_binary(const struct mc146818 *s)
 static uint8_t mc146818_enc(const struct mc146818 *s, unsigned v)
 {
 	v %= 100;
-	return mc146818_binary(s) ? (uint8_t)v : (uint8_t)((v / 10) << 4 | v % 10);
+	if (mc146818_binary(s))
+		return (uint8_t)v;
+	return (uint8_t)((v / 10) << 4 | v % 10);
 }
 
 /* Register decoding; garbage BCD decodes to a large value, never traps. */
@@ -158,7 +160,8 @@ static uint8_t mc146818_render(const struct mc146818 *s, unsigned idx,
 	case MC146818_YEAR:
 		return mc146818_enc(s, (unsigned)floor_mod(tm.year, 100));
 	default: /* MC146818_CENTURY */
-		return mc146818_enc(s, (unsigned)floor_mod(floor_div(tm.year, 100), 100));
+		return mc146818_enc(
+			s, (unsigned)floor_mod(floor_div(tm.year, 100), 100));
 	}
 }
 
@@ -175,14 +178,17 @@ static unsigned clamp_u(unsigned v, unsigned lo, unsigned hi)
 static int64_t mc146818_regs_to_secs(const struct mc146818 *s)
 {
 	const uint8_t *c = s->cmos;
+	unsigned mday = mc146818_dec(s, c[MC146818_DAY_OF_MONTH]);
 	unsigned sec = clamp_u(mc146818_dec(s, c[MC146818_SECONDS]), 0, 59);
 	unsigned min = clamp_u(mc146818_dec(s, c[MC146818_MINUTES]), 0, 59);
 	unsigned hour = clamp_u(mc146818_dec_hour(s, c[MC146818_HOURS]), 0, 23);
-	unsigned mday = clamp_u(mc146818_dec(s, c[MC146818_DAY_OF_MONTH]), 1, 31);
 	unsigned mon = clamp_u(mc146818_dec(s, c[MC146818_MONTH]), 1, 12);
 	unsigned yy = clamp_u(mc146818_dec(s, c[MC146818_YEAR]), 0, 99);
 	unsigned cent = clamp_u(mc146818_dec(s, c[MC146818_CENTURY]), 0, 99);
-	int64_t days = days_from_civil(cent * 100 + yy, mon, mday);
+	int64_t days;
+
+	mday = clamp_u(mday, 1, 31);
+	days = days_from_civil(cent * 100 + yy, mon, mday);
 
 	return days * SECS_PER_DAY + hour * 3600 + min * 60 + sec;
 }
@@ -241,6 +247,11 @@ static int64_t mc146818_host_ns(const struct mc146818 *s,
 	struct mc146818_time h = time_sub(g, s->offset);
 	int64_t ns;
 
+	/* Near INT64_MIN, sec * 1e9 alone may not fit while the sum does. */
+	if (h.sec < 0) {
+		h.sec++;
+		h.nsec -= NS_PER_SEC;
+	}
 	if (__builtin_mul_overflow(h.sec, NS_PER_SEC, &ns) ||
 	    __builtin_add_overflow(ns, h.nsec, &ns))
 		return h.sec < 0 ? INT64_MIN : INT64_MAX;
@@ -326,7 +337,7 @@ static int64_t mc146818_next_alarm(const struct mc146818 *s, int64_t t)
 		int sec = (int)(tod % 60);
 
 		if (ah >= 0 && h != ah) {
-			cand = day + (h < ah ? ah * 3600 : SECS_PER_DAY + ah * 3600);
+			cand = day + ah * 3600 + (h < ah ? 0 : SECS_PER_DAY);
 			continue;
 		}
 		if (am >= 0 && m != am) {
@@ -531,8 +542,8 @@ int64_t mc146818_next_deadline(const struct mc146818 *s, int64_t now_ns)
 	if (!mc146818_running(s))
 		return -1;
 	if ((b & MC146818_B_PIE) && period) {
-		int64_t cyc = (floor_div(mc146818_cycles(s->synced), period) + 1) *
-			      period;
+		int64_t n = floor_div(mc146818_cycles(s->synced), period) + 1;
+		int64_t cyc = n * period;
 		int64_t rem = floor_mod(cyc, RTC_HZ);
 
 		g.sec = floor_div(cyc, RTC_HZ);

@@ -52,7 +52,8 @@ static void test_write_codes(void **state)
 		struct debug_exit d;
 
 		debug_exit_init(&d, &fake_ops, &f);
-		debug_exit_write(&d, cases[i].offset, cases[i].size, cases[i].val);
+		debug_exit_write(&d, cases[i].offset, cases[i].size,
+				 cases[i].val);
 		assert_int_equal(f.calls, 1);
 		assert_int_equal(f.code, cases[i].code);
 	}

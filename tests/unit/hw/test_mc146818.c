@@ -188,9 +188,11 @@ static void test_uip(void **state)
 	struct fake *f = start(state, LEAP_END * NS);
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(cases); i++)
-		assert_int_equal(rd(f, MC146818_REG_A, LEAP_END * NS + cases[i].ns),
-				 cases[i].a);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		int64_t now = LEAP_END * NS + cases[i].ns;
+
+		assert_int_equal(rd(f, MC146818_REG_A, now), cases[i].a);
+	}
 	/* During UIP the registers still show the old second. */
 	assert_int_equal(rd(f, MC146818_SECONDS, LEAP_END * NS + 999900000),
 			 0x59);
@@ -566,8 +568,11 @@ static void test_set_mem_size(void **state)
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		mc146818_set_mem_size(&f->rtc, cases[i].below, cases[i].above);
-		for (j = 0; j < ARRAY_SIZE(idx); j++)
-			assert_int_equal(rd(f, idx[j], now), cases[i].expect[j]);
+		for (j = 0; j < ARRAY_SIZE(idx); j++) {
+			uint8_t want = cases[i].expect[j];
+
+			assert_int_equal(rd(f, idx[j], now), want);
+		}
 	}
 }
 
@@ -586,8 +591,9 @@ static void test_set_nvram(void **state)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		assert_int_equal(mc146818_set_nvram(&f->rtc, cases[i].idx, 0x3c),
-				 cases[i].ret);
+		int ret = mc146818_set_nvram(&f->rtc, cases[i].idx, 0x3c);
+
+		assert_int_equal(ret, cases[i].ret);
 		if (cases[i].ret == 0)
 			assert_int_equal(rd(f, cases[i].idx, now), 0x3c);
 	}
