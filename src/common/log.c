@@ -17,7 +17,8 @@ void log_init(const char *tag, enum log_level max)
 	log_max = max;
 }
 
-static void log_vmsg(enum log_level level, const char *fmt, va_list ap)
+static __attribute__((format(printf, 2, 0))) void
+log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
 	static const char *const names[] = { "error", "warning", "info",
 					     "debug" };

@@ -17,7 +17,7 @@ static const int dm_seccomp_plain[] = {
 	SCMP_SYS(poll),		SCMP_SYS(futex),
 	SCMP_SYS(recvfrom),	SCMP_SYS(sendto),
 	SCMP_SYS(munmap),	SCMP_SYS(brk),
-	SCMP_SYS(rt_sigreturn),	SCMP_SYS(exit_group),
+	SCMP_SYS(rt_sigreturn), SCMP_SYS(restart_syscall),	SCMP_SYS(exit_group),
 	SCMP_SYS(clock_gettime),
 };
 

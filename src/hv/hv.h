@@ -84,6 +84,7 @@ struct hv_vm {
 	pthread_mutex_t pause_lock;
 	pthread_cond_t pause_cond;
 	const char *cmdline;
+	uint64_t kernel_start, kernel_end; /* where the image was loaded */
 	unsigned nr_modules;
 	int module_fds[8];
 	const char *module_args[8];

@@ -135,35 +135,60 @@ out:
 	return r;
 }
 
-/* The multiboot v1 entry state: flat 32-bit protected mode, no paging. */
-static int kvm_setup_boot_cpu(struct hv_vcpu *vcpu, uint32_t entry,
-			      uint32_t ebx)
+/*
+ * The boot trampoline. vCPU 0 starts in real mode, as after reset, at a
+ * few bytes hv writes below the multiboot info; they load a flat GDT,
+ * enter 32-bit protected mode and jump to the kernel with EAX and EBX as
+ * the multiboot spec wants (preloaded: a mode switch keeps GPRs). Starting
+ * in real mode, like firmware does, works on every KVM host, including
+ * those that cannot enter protected mode directly.
+ */
+#define KVM_TRAMPOLINE 0x7000u
+
+static const uint8_t kvm_trampoline[] = {
+	/* 0x00: GDT: null, flat 32-bit code (0x08), flat data (0x10) */
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0xff, 0xff, 0, 0, 0, 0x9a, 0xcf, 0,
+	0xff, 0xff, 0, 0, 0, 0x92, 0xcf, 0,
+	/* 0x18: GDTR: limit 23, base KVM_TRAMPOLINE */
+	23, 0, 0x00, 0x70, 0, 0, 0, 0,
+	/* 0x20, 16-bit code: cli; lgdt [0x7018]; cr0.PE = 1;
+	 * jmp dword 0x08:0x7040 */
+	0xfa, 0x0f, 0x01, 0x16, 0x18, 0x70,
+	0x0f, 0x20, 0xc0, 0x0c, 0x01, 0x0f, 0x22, 0xc0,
+	0x66, 0xea, 0x40, 0x70, 0x00, 0x00, 0x08, 0x00,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 0x40, 32-bit code: data segments = 0x10; jmp *%ecx */
+	0x66, 0xb8, 0x10, 0x00, 0x8e, 0xd8, 0x8e, 0xc0, 0x8e, 0xe0,
+	0x8e, 0xe8, 0x8e, 0xd0, 0xff, 0xe1,
+};
+_Static_assert(sizeof(kvm_trampoline) == 0x50, "trampoline layout");
+
+static int kvm_setup_boot_cpu(struct hv_vm *vm, struct hv_vcpu *vcpu,
+			      uint32_t entry, uint32_t ebx)
 {
-	struct kvm_segment code = {
-		.base = 0, .limit = 0xffffffff, .selector = 0x08,
-		.type = 0xb, .present = 1, .dpl = 0, .db = 1, .s = 1, .g = 1,
-	};
-	struct kvm_segment data = code;
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
+	uint8_t *p = guestmem_ptr(&vm->mem, KVM_TRAMPOLINE,
+				  sizeof(kvm_trampoline));
 
+	if (!p || (vm->kernel_start < KVM_TRAMPOLINE + sizeof(kvm_trampoline) &&
+		   vm->kernel_end > KVM_TRAMPOLINE))
+		return -EADDRINUSE; /* the image covers the trampoline */
+	memcpy(p, kvm_trampoline, sizeof(kvm_trampoline));
 	if (ioctl(vcpu->fd, KVM_GET_SREGS, &sregs) < 0)
 		return -errno;
-	data.type = 0x3;
-	data.selector = 0x10;
-	sregs.cs = code;
-	sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = data;
-	sregs.cr0 = 0x11; /* PE | ET */
-	sregs.cr4 = 0;
-	sregs.efer = 0;
+	sregs.cs.base = 0;
+	sregs.cs.selector = 0;
 	if (ioctl(vcpu->fd, KVM_SET_SREGS, &sregs) < 0)
 		return -errno;
 
 	memset(&regs, 0, sizeof(regs));
 	regs.rflags = 0x2;
-	regs.rip = entry;
+	regs.rip = KVM_TRAMPOLINE + 0x20;
 	regs.rax = 0x2BADB002;
 	regs.rbx = ebx;
+	regs.rcx = entry;
 	if (ioctl(vcpu->fd, KVM_SET_REGS, &regs) < 0)
 		return -errno;
 	return 0;
@@ -204,7 +229,7 @@ int kvm_vcpus_create(struct hv_vm *vm, uint32_t entry, uint32_t ebx)
 			return r;
 		}
 		if (i == 0) {
-			r = kvm_setup_boot_cpu(vcpu, entry, ebx);
+			r = kvm_setup_boot_cpu(vm, vcpu, entry, ebx);
 			if (r) {
 				log_err("vCPU 0 registers: %s", strerror(-r));
 				return r;

@@ -205,6 +205,8 @@ static void hv_setup(struct hv_vm *vm)
 	if (r)
 		hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "kernel: %s", err);
 	close(vm->kernel_fd);
+	vm->kernel_start = entry.kernel_start;
+	vm->kernel_end = entry.kernel_end;
 	for (i = 0; i < vm->nr_modules; i++)
 		close(vm->module_fds[i]);
 

@@ -24,7 +24,7 @@ static const int hv_seccomp_plain[] = {
 	SCMP_SYS(recvfrom),	SCMP_SYS(sendto),
 	SCMP_SYS(munmap),	SCMP_SYS(madvise),
 	SCMP_SYS(brk),		SCMP_SYS(rt_sigaction),
-	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn), SCMP_SYS(restart_syscall),
 	SCMP_SYS(set_robust_list), SCMP_SYS(rseq),
 	SCMP_SYS(exit),		SCMP_SYS(exit_group),
 	SCMP_SYS(clock_gettime), SCMP_SYS(clock_nanosleep),

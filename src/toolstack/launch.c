@@ -313,7 +313,11 @@ static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
 	s.empty_root = LAUNCH_EMPTY_ROOT;
 	/* The VM fd and one fd per vCPU come on top of the manifest. */
 	s.nofile = (unsigned long)s.nr_fds + 1 + c->vcpus;
-	s.nproc = 1 + c->vcpus;
+	/* Main thread, vCPU threads, and KVM's own worker: since Linux 6.13
+	 * KVM starts it on the first KVM_RUN as a task of this process
+	 * (counted against RLIMIT_NPROC); without room KVM_RUN fails with
+	 * EAGAIN forever. */
+	s.nproc = 1 + c->vcpus + 1;
 	s.fsize = 0;
 	snprintf(d->hv.tag, sizeof(d->hv.tag), "hv/%u", d->domid);
 	return launch_spawn(&d->hv, &s, err, errlen);
