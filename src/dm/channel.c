@@ -134,6 +134,10 @@ static void channel_serve_slot(struct dm *dm, struct ioreq_slot *slot)
 	uint32_t type = slot->type;
 	uint64_t addr = slot->addr, mask;
 
+#ifdef DM_TEST_HOOKS
+	if (dm_test_serve_hook(dm, slot))
+		return;
+#endif
 	__atomic_store_n(&slot->state, IOREQ_STATE_INPROCESS,
 			 __ATOMIC_RELAXED);
 	if ((size != 1 && size != 2 && size != 4 && size != 8) || count == 0 ||

@@ -84,6 +84,16 @@ void channel_run(struct dm *dm) __attribute__((noreturn));
 int devices_create(struct dm *dm, const char *spec) must_check;
 void devices_list(void);
 
+#ifdef DM_TEST_HOOKS
+/*
+ * Test-only builds (safepc-dm-evil, tests/e2e/evil_dm.c): a DM that
+ * misbehaves on purpose. Never compiled into safepc-dm.
+ */
+void dm_test_init(struct dm *dm, const char *mode);
+/* Called before a slot is served; returns 1 when it answered (or not). */
+int dm_test_serve_hook(struct dm *dm, struct ioreq_slot *slot);
+#endif
+
 /* seccomp.c */
 int dm_seccomp_apply(struct dm *dm) must_check;
 

@@ -54,6 +54,9 @@ int main(int argc, char **argv)
 	struct dm *dm = &dm_state;
 	const char *devs[DM_MAX_DEVS];
 	unsigned nr_devs = 0, i;
+#ifdef DM_TEST_HOOKS
+	const char *test_mode = "";
+#endif
 	uint64_t v;
 	int r;
 
@@ -85,6 +88,10 @@ int main(int argc, char **argv)
 			    v > IOREQ_MAX_VCPUS)
 				die("bad --vcpus %s", val);
 			dm->nr_slots = (unsigned)v;
+#ifdef DM_TEST_HOOKS
+		} else if (!strcmp(opt, "--test")) {
+			test_mode = val;
+#endif
 		} else if (!strcmp(opt, "--dev")) {
 			if (nr_devs == DM_MAX_DEVS)
 				die("too many devices");
@@ -97,6 +104,9 @@ int main(int argc, char **argv)
 		die("--memory-mb and --vcpus are required");
 
 	dm_map_fds(dm);
+#ifdef DM_TEST_HOOKS
+	dm_test_init(dm, test_mode);
+#endif
 	/* Everything this process will ever hold is open and mapped. */
 	r = dm_seccomp_apply(dm);
 	if (r)

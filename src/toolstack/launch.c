@@ -77,6 +77,21 @@ static int launch_open_exe(const char *name, char *err, size_t errlen)
 	return fd;
 }
 
+/*
+ * Test hook: SAFEPC_DM_BINARY names another DM program next to this one
+ * (only "safepc-dm-*": the test build safepc-dm-evil), and
+ * SAFEPC_DM_TEST_ARGS is passed to it as "--test ARGS". The real DM refuses
+ * --test, so neither can change what a production DM does.
+ */
+static const char *launch_dm_binary(void)
+{
+	const char *b = getenv("SAFEPC_DM_BINARY");
+
+	if (b && !strncmp(b, "safepc-dm-", 10) && !strchr(b, '/'))
+		return b;
+	return "safepc-dm";
+}
+
 static int launch_memfd(const char *name, uint64_t size)
 {
 	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -245,7 +260,7 @@ static int launch_open_resources(struct launch_domain *d,
 	f->hv_exe = launch_open_exe("safepc-hv", err, errlen);
 	if (f->hv_exe < 0)
 		return -1;
-	f->dm_exe = launch_open_exe("safepc-dm", err, errlen);
+	f->dm_exe = launch_open_exe(launch_dm_binary(), err, errlen);
 	if (f->dm_exe < 0)
 		return -1;
 	return 0;
@@ -341,6 +356,10 @@ static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
 	launch_arg(&a, "%u", c->vcpus);
 	if (c->dm_seccomp == DOMCFG_SECCOMP_LOG)
 		launch_arg(&a, "--seccomp-log");
+	if (getenv("SAFEPC_DM_TEST_ARGS")) {
+		launch_arg(&a, "--test");
+		launch_arg(&a, "%s", getenv("SAFEPC_DM_TEST_ARGS"));
+	}
 	for (j = 0; j < ARRAY_SIZE(plan->devs) && plan->devs[j]; j++) {
 		launch_arg(&a, "--dev");
 		launch_arg(&a, "%s", plan->devs[j]);
