@@ -158,11 +158,12 @@ static const uint8_t kvm_trampoline[] = {
 	0x0f, 0x20, 0xc0, 0x0c, 0x01, 0x0f, 0x22, 0xc0,
 	0x66, 0xea, 0x40, 0x70, 0x00, 0x00, 0x08, 0x00,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	/* 0x40, 32-bit code: data segments = 0x10; jmp *%ecx */
+	/* 0x40, 32-bit code: data segments = 0x10; EAX = the multiboot
+	 * magic (the mode switch used EAX); jmp *%ecx */
 	0x66, 0xb8, 0x10, 0x00, 0x8e, 0xd8, 0x8e, 0xc0, 0x8e, 0xe0,
-	0x8e, 0xe8, 0x8e, 0xd0, 0xff, 0xe1,
+	0x8e, 0xe8, 0x8e, 0xd0, 0xb8, 0x02, 0xb0, 0xad, 0x2b, 0xff, 0xe1,
 };
-_Static_assert(sizeof(kvm_trampoline) == 0x50, "trampoline layout");
+_Static_assert(sizeof(kvm_trampoline) == 0x55, "trampoline layout");
 
 static int kvm_setup_boot_cpu(struct hv_vm *vm, struct hv_vcpu *vcpu,
 			      uint32_t entry, uint32_t ebx)
@@ -186,7 +187,6 @@ static int kvm_setup_boot_cpu(struct hv_vm *vm, struct hv_vcpu *vcpu,
 	memset(&regs, 0, sizeof(regs));
 	regs.rflags = 0x2;
 	regs.rip = KVM_TRAMPOLINE + 0x20;
-	regs.rax = 0x2BADB002;
 	regs.rbx = ebx;
 	regs.rcx = entry;
 	if (ioctl(vcpu->fd, KVM_SET_REGS, &regs) < 0)
