@@ -80,6 +80,10 @@ static void jail_child(const struct jail_spec *s, int pipe_fd)
 	/* Join the cgroups first, while we still may write there. */
 	for (i = 0; i < 4 && s->cgroup_procs[i]; i++)
 		jail_write_file(pipe_fd, s->cgroup_procs[i], "0");
+	/* ... then a cgroup namespace rooted there: the process sees its
+	 * own cgroup as "/" and nothing of the host's tree. */
+	if (unshare(CLONE_NEWCGROUP))
+		jail_fail(pipe_fd, "unsharing the cgroup namespace");
 
 	/* An empty, read-only root. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
@@ -173,8 +177,7 @@ int jail_spawn(const struct jail_spec *spec, pid_t *pid_out, int *pidfd_out,
 	       char *err, size_t errlen)
 {
 	const unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET |
-				    CLONE_NEWIPC | CLONE_NEWUTS |
-				    CLONE_NEWCGROUP | CLONE_PIDFD;
+				    CLONE_NEWIPC | CLONE_NEWUTS | CLONE_PIDFD;
 	struct jail_err e;
 	int pipefd[2], pidfd = -1;
 	ssize_t n;

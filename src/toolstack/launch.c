@@ -23,13 +23,13 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "jail/cgroup.h"
 #include "jail/jail.h"
+#include "jail/reaper.h"
 #include "proto/ioreq.h"
 #include "toolstack/launch.h"
 
-#define LAUNCH_UID_BASE 131072u
-#define LAUNCH_UIDS_PER_DOMAIN 16u
-#define LAUNCH_EMPTY_ROOT "/run/safepc/empty"
+#define LAUNCH_EMPTY_ROOT LAUNCH_RUN_DIR "/empty"
 
 /* What one DM process hosts and may claim. */
 struct launch_dm_plan {
@@ -175,16 +175,90 @@ static void launch_arg(struct launch_argv *a, const char *fmt, ...)
 	a->used += (size_t)n + 1;
 }
 
-static int launch_spawn(struct launch_proc *p, struct jail_spec *spec,
-			char *err, size_t errlen)
-{
-	int r = jail_spawn(spec, &p->pid, &p->pidfd, err, errlen);
+/* Kinds of fds in a manifest, for the state file and `safepc check`. */
+static const char *const launch_hv_fd_kinds[] = {
+	[0] = "null", [1] = "log", [2] = "log",
+	[LAUNCH_HV_FD_KVM] = "kvm", [LAUNCH_HV_FD_RAM] = "ram",
+	[LAUNCH_HV_FD_CTL] = "hvctl", [LAUNCH_HV_FD_KERNEL] = "kernel",
+};
+static const char *const launch_dm_fd_kinds[] = {
+	[0] = "null", [1] = "log", [2] = "log",
+	[LAUNCH_DM_FD_DMOP] = "dmop", [LAUNCH_DM_FD_IOREQ] = "ioreq",
+	[LAUNCH_DM_FD_EVENT] = "event", [LAUNCH_DM_FD_RAM] = "ram",
+	[LAUNCH_DM_FD_CONSOLE] = "console",
+};
 
-	if (r == 0) {
-		p->uid = spec->uid;
-		p->exited = 0;
+/* Appends one line to the domain's state text (bounded). */
+static void launch_state(struct launch_domain *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void launch_state(struct launch_domain *d, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (d->state_len >= sizeof(d->state))
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(d->state + d->state_len, sizeof(d->state) - d->state_len,
+		      fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		d->state_len += (size_t)n;
+}
+
+/*
+ * Creates the process's cgroups, spawns it in its jail and records what
+ * it was given. `cg` names its cgroup ("hv", "dm-1").
+ */
+static int launch_spawn(struct launch_domain *d, struct launch_proc *p,
+			const char *kind, const char *cg,
+			const struct cgroup_limits *lim, struct jail_spec *spec,
+			const char *const *fd_kinds, char *err, size_t errlen)
+{
+	struct cgroup_set set;
+	unsigned i;
+	int r;
+
+	r = cgroup_create(d->domid, cg, lim, &set, err, errlen);
+	if (r)
+		return r;
+	for (i = 0; i < set.nr; i++)
+		spec->cgroup_procs[i] = set.procs[i];
+	r = jail_spawn(spec, &p->pid, &p->pidfd, err, errlen);
+	if (r)
+		return r;
+	p->uid = spec->uid;
+	p->exited = 0;
+	launch_state(d, "proc %s %d %u %u %s %s\n", p->tag, (int)p->pid,
+		     (unsigned)spec->uid, (unsigned)spec->gid, kind, cg);
+	for (i = 0; i < (unsigned)spec->nr_fds; i++) {
+		const char *k = i < 8 && fd_kinds[i] ? fd_kinds[i] : NULL;
+
+		if (spec->fds[i] < 0)
+			continue;
+		if (!k && !strcmp(kind, "hv"))
+			k = i >= LAUNCH_HV_FD_FIRST_MODULE
+				    ? "module"
+				    : (const char *[]){ "dmop", "ioreq",
+							"event" }
+					      [(i - LAUNCH_HV_FD_FIRST_DM) %
+					       LAUNCH_HV_FDS_PER_DM];
+		launch_state(d, "fd %s %u %s %s\n", p->tag, i, k ? k : "other",
+			     i == 0 || !strcmp(k ? k : "", "kernel") ||
+				     !strcmp(k ? k : "", "module")
+				     ? "r"
+				     : "rw");
 	}
-	return r;
+	launch_state(d, "limit %s nofile %lu\nlimit %s nproc %lu\n"
+		     "limit %s fsize %lu\n", p->tag, spec->nofile, p->tag,
+		     spec->nproc, p->tag, spec->fsize);
+	launch_state(d, "cgroup %s pids.max %llu\ncgroup %s memory.max %llu\n"
+		     "cgroup %s cpu.weight %u\n", p->tag,
+		     (unsigned long long)lim->pids_max, p->tag,
+		     (unsigned long long)lim->memory_max, p->tag,
+		     lim->cpu_weight);
+	return 0;
 }
 
 static int launch_open_resources(struct launch_domain *d,
@@ -273,6 +347,7 @@ static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
 	const struct domcfg *c = d->cfg;
 	struct launch_argv a = { .argc = 0 };
 	struct jail_spec s = { .what = "hv" };
+	struct cgroup_limits lim;
 	unsigned i, j;
 
 	launch_arg(&a, "safepc-hv");
@@ -335,7 +410,14 @@ static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
 	s.nproc = 1 + c->vcpus + 1;
 	s.fsize = 0;
 	snprintf(d->hv.tag, sizeof(d->hv.tag), "hv/%u", d->domid);
-	return launch_spawn(&d->hv, &s, err, errlen);
+	lim.pids_max = s.nproc;
+	/* Guest RAM is charged to whoever touches it first: mostly hv's
+	 * vCPUs. Add room for KVM's own structures. */
+	lim.memory_max = (c->memory_mib << 20) + (128ull << 20);
+	lim.cpu_weight = 100;
+	lim.cpu_max_pct = 0;
+	return launch_spawn(d, &d->hv, "hv", "hv", &lim, &s,
+			    launch_hv_fd_kinds, err, errlen);
 }
 
 static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
@@ -345,6 +427,8 @@ static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
 	const struct domcfg *c = d->cfg;
 	struct launch_argv a = { .argc = 0 };
 	struct jail_spec s = { .what = d->dms[i].tag };
+	struct cgroup_limits lim;
+	char cg[16];
 	unsigned j;
 
 	launch_arg(&a, "safepc-dm");
@@ -383,7 +467,32 @@ static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
 	s.nofile = (unsigned long)s.nr_fds;
 	s.nproc = 1;
 	s.fsize = 0;
-	return launch_spawn(&d->dms[i], &s, err, errlen);
+	/* A DM may touch guest RAM first (DMA), so RAM counts here too;
+	 * its own heap is tiny. One CPU at most, lower weight than hv. */
+	lim.pids_max = s.nproc;
+	lim.memory_max = (c->memory_mib << 20) + (32ull << 20);
+	lim.cpu_weight = 50;
+	lim.cpu_max_pct = 100;
+	snprintf(cg, sizeof(cg), "dm-%u", i + 1);
+	return launch_spawn(d, &d->dms[i], "dm", cg, &lim, &s,
+			    launch_dm_fd_kinds, err, errlen);
+}
+
+/* Writes /run/safepc/dom/<id>/domain atomically. */
+static void launch_write_state(struct launch_domain *d)
+{
+	char path[96], tmp[104];
+	int fd;
+
+	snprintf(path, sizeof(path), LAUNCH_RUN_DIR "/dom/%u/domain",
+		 d->domid);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	if (util_write_all(fd, d->state, d->state_len) == 0)
+		rename(tmp, path);
+	close(fd);
 }
 
 int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
@@ -396,6 +505,9 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 	int r = -EIO;
 
 	memset(&f, 0xff, sizeof(f)); /* every fd -1 */
+	d->state_len = 0;
+	launch_state(d, "name %s\nmonitor %d\ncgroup-version %d\n",
+		     d->cfg->name, (int)getpid(), cgroup_is_v2() ? 2 : 1);
 	d->ctl_fd = d->console_fd = d->log_fd = -1;
 	d->hv.pidfd = -1;
 	d->nr_dms = 1;
@@ -427,6 +539,7 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 	if (r)
 		goto fail;
 	launch_fds_close(&f, d->nr_dms);
+	launch_write_state(d);
 	return 0;
 
 fail:
@@ -483,4 +596,35 @@ void launch_domain_reap(struct launch_domain *d)
 	launch_proc_reap(&d->hv);
 	for (i = 0; i < d->nr_dms; i++)
 		launch_proc_reap(&d->dms[i]);
+}
+
+int launch_domain_cleanup(unsigned domid, char *err, size_t errlen)
+{
+	char path[96];
+	unsigned i;
+	int r, busy = 0;
+
+	/* Every task of the domain's cgroups, then every process of its
+	 * uids (a process can leave neither). */
+	cgroup_kill_domain(domid);
+	for (i = 0; i < LAUNCH_UIDS_PER_DOMAIN; i++) {
+		r = reaper_kill_uid(launch_uid(domid, i), LAUNCH_UID_BASE - 1);
+		if (r) {
+			snprintf(err, errlen, "uid %u: processes survive: %s",
+				 (unsigned)launch_uid(domid, i), strerror(-r));
+			busy = r;
+		}
+	}
+	for (i = 0; i < 50 && cgroup_remove_domain(domid) == -EBUSY; i++)
+		usleep(10000);
+	if (cgroup_remove_domain(domid)) {
+		snprintf(err, errlen, "cgroups of domain %u still busy", domid);
+		busy = -EBUSY;
+	}
+	snprintf(path, sizeof(path), LAUNCH_RUN_DIR "/dom/%u/domain", domid);
+	unlink(path);
+	snprintf(path, sizeof(path), LAUNCH_RUN_DIR "/dom/%u/domain.tmp",
+		 domid);
+	unlink(path);
+	return busy;
 }

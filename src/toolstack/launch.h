@@ -13,6 +13,9 @@
 #include "toolstack/domcfg.h"
 
 #define LAUNCH_MAX_DMS LAUNCH_HV_MAX_DMS
+#define LAUNCH_RUN_DIR "/run/safepc"
+#define LAUNCH_UID_BASE 131072u
+#define LAUNCH_UIDS_PER_DOMAIN 16u
 
 /* One process of a running domain, as the monitor tracks it. */
 struct launch_proc {
@@ -35,6 +38,8 @@ struct launch_domain {
 	int ctl_fd;	  /* monitor end of the hv control socket */
 	int console_fd;	  /* monitor end of the UART console, or -1 */
 	int log_fd;	  /* read end of the jailed processes' stderr */
+	char state[8192]; /* the text of /run/safepc/dom/<id>/domain */
+	size_t state_len;
 };
 
 /*
@@ -49,6 +54,14 @@ void launch_domain_kill(struct launch_domain *d);
 
 /* launch_domain_reap - waits for every process; closes the pidfds. */
 void launch_domain_reap(struct launch_domain *d);
+
+/*
+ * launch_domain_cleanup - removes every trace of domain `domid` that
+ * outlives its processes: kills anything left in its cgroups or under its
+ * uids, removes the cgroups and the state file. Safe to call on a domain
+ * whose monitor died. Returns 0 or -errno (err says what remains).
+ */
+int launch_domain_cleanup(unsigned domid, char *err, size_t errlen);
 
 /* The uid of process `idx` (0 = hv, 1.. = DMs) of domain `domid`. */
 uid_t launch_uid(unsigned domid, unsigned idx);

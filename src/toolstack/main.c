@@ -15,6 +15,7 @@
 
 #include "common/log.h"
 #include "toolstack/domcfg.h"
+#include "toolstack/launch.h"
 #include "toolstack/monitor.h"
 #include "toolstack/xlcfg.h"
 
@@ -69,10 +70,14 @@ static int alloc_domid(unsigned *domid)
 	return -ENOSPC;
 }
 
+/* Removes every trace of the domain, then releases its id. */
 static void free_domid(unsigned domid)
 {
-	char path[64];
+	char path[64], err[200];
 
+	if (launch_domain_cleanup(domid, err, sizeof(err)))
+		fprintf(stderr, "safepc: cleaning up domain %u: %s\n", domid,
+			err);
 	snprintf(path, sizeof(path), SAFEPC_RUN_DIR "/dom/%u", domid);
 	rmdir(path);
 }
@@ -143,6 +148,13 @@ static int cmd_create(int argc, char **argv)
 		return MONITOR_STATUS_FAILURE;
 	}
 	log_init("safepc", LOG_INFO);
+	/* Leftovers of an earlier domain with this id (a monitor killed
+	 * with -9) must not share its uids with us. */
+	if (launch_domain_cleanup(domid, err, sizeof(err))) {
+		fprintf(stderr, "safepc: %s\n", err);
+		free_domid(domid);
+		return MONITOR_STATUS_FAILURE;
+	}
 	for (;;) {
 		memset(&res, 0, sizeof(res));
 		r = monitor_run(&dc, domid, STDOUT_FILENO, &res);
