@@ -77,6 +77,7 @@ struct hv_vm {
 	pthread_rwlock_t ranges_lock;
 	struct hv_range ranges[HV_MAX_RANGES];
 	unsigned nr_ranges;
+	int no_seccomp;
 	int floor_port; /* -1, or a port hv answers itself (benchmark) */
 	int64_t dm_timeout_ns;
 	atomic_int stopping;

@@ -88,6 +88,8 @@ static void jail_child(const struct jail_spec *s, int pipe_fd)
 	/* An empty, read-only root. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		jail_fail(pipe_fd, "making mounts private");
+	if (s->weaken & JAIL_WEAKEN_ROOT)
+		goto root_done;
 	if (mount("safepc-empty", s->empty_root, "tmpfs",
 		  MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,nr_inodes=2,mode=0555"))
 		jail_fail(pipe_fd, "mounting the empty root");
@@ -100,7 +102,8 @@ static void jail_child(const struct jail_spec *s, int pipe_fd)
 			  MS_NOEXEC,
 		  NULL))
 		jail_fail(pipe_fd, "remounting the root read-only");
-	if (sethostname("safepc", 6))
+root_done:
+	if (!(s->weaken & JAIL_WEAKEN_UTSNS) && sethostname("safepc", 6))
 		jail_fail(pipe_fd, "sethostname");
 
 	/* Exactly the manifest's fds, at their numbers; the program last. */
@@ -134,6 +137,8 @@ static void jail_child(const struct jail_spec *s, int pipe_fd)
 		jail_fail(pipe_fd, "close_range");
 
 	/* Resource limits. */
+	if (s->weaken & JAIL_WEAKEN_RLIMITS)
+		goto rlimits_done;
 	jail_rlimit(pipe_fd, RLIMIT_NOFILE, s->nofile);
 	jail_rlimit(pipe_fd, RLIMIT_NPROC, s->nproc);
 	jail_rlimit(pipe_fd, RLIMIT_FSIZE, s->fsize);
@@ -141,6 +146,7 @@ static void jail_child(const struct jail_spec *s, int pipe_fd)
 	jail_rlimit(pipe_fd, RLIMIT_MEMLOCK, 0);
 	jail_rlimit(pipe_fd, RLIMIT_MSGQUEUE, 0);
 	jail_rlimit(pipe_fd, RLIMIT_LOCKS, 0);
+rlimits_done:
 
 	/* Capabilities and identity. */
 	if (prctl(PR_SET_SECUREBITS,
@@ -149,7 +155,7 @@ static void jail_child(const struct jail_spec *s, int pipe_fd)
 			  SECBIT_NO_CAP_AMBIENT_RAISE |
 			  SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED))
 		jail_fail(pipe_fd, "locking securebits");
-	for (cap = 0; cap <= 63; cap++)
+	for (cap = 0; cap <= 63 && !(s->weaken & JAIL_WEAKEN_CAPS); cap++)
 		if (prctl(PR_CAPBSET_DROP, cap) && errno != EINVAL)
 			jail_fail(pipe_fd, "dropping the bounding set");
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0))
@@ -162,7 +168,8 @@ static void jail_child(const struct jail_spec *s, int pipe_fd)
 		jail_fail(pipe_fd, "setresuid");
 	if (syscall(SYS_capset, &caph, capd))
 		jail_fail(pipe_fd, "clearing capabilities");
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+	if (!(s->weaken & JAIL_WEAKEN_NNP) &&
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		jail_fail(pipe_fd, "no_new_privs");
 	/* Cleared by the uid change above, so set it after. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
@@ -176,8 +183,8 @@ static void jail_child(const struct jail_spec *s, int pipe_fd)
 int jail_spawn(const struct jail_spec *spec, pid_t *pid_out, int *pidfd_out,
 	       char *err, size_t errlen)
 {
-	const unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET |
-				    CLONE_NEWIPC | CLONE_NEWUTS | CLONE_PIDFD;
+	unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET |
+			      CLONE_NEWIPC | CLONE_NEWUTS | CLONE_PIDFD;
 	struct jail_err e;
 	int pipefd[2], pidfd = -1;
 	ssize_t n;
@@ -192,6 +199,14 @@ int jail_spawn(const struct jail_spec *spec, pid_t *pid_out, int *pidfd_out,
 		snprintf(err, errlen, "%s: too many fds", spec->what);
 		return -EINVAL;
 	}
+	if (spec->weaken & JAIL_WEAKEN_NETNS)
+		flags &= ~(unsigned long)CLONE_NEWNET;
+	if (spec->weaken & JAIL_WEAKEN_IPCNS)
+		flags &= ~(unsigned long)CLONE_NEWIPC;
+	if (spec->weaken & JAIL_WEAKEN_UTSNS)
+		flags &= ~(unsigned long)CLONE_NEWUTS;
+	if (spec->weaken & JAIL_WEAKEN_PIDNS)
+		flags &= ~(unsigned long)CLONE_NEWPID;
 	if (pipe2(pipefd, O_CLOEXEC))
 		return -errno;
 	pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, &pidfd, NULL,

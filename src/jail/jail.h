@@ -14,6 +14,18 @@
 
 #define JAIL_MAX_FDS 48
 
+/* Restrictions a domain may give up explicitly (config jail_weaken). */
+#define JAIL_WEAKEN_SECCOMP (1u << 0) /* applied by the program itself */
+#define JAIL_WEAKEN_NETNS (1u << 1)
+#define JAIL_WEAKEN_IPCNS (1u << 2)
+#define JAIL_WEAKEN_UTSNS (1u << 3)
+#define JAIL_WEAKEN_PIDNS (1u << 4)
+#define JAIL_WEAKEN_ROOT (1u << 5)
+#define JAIL_WEAKEN_CAPS (1u << 6)	/* keep the bounding set */
+#define JAIL_WEAKEN_NNP (1u << 7)
+#define JAIL_WEAKEN_RLIMITS (1u << 8)
+#define JAIL_WEAKEN_CGROUPS (1u << 9)
+
 struct jail_spec {
 	const char *what; /* for error messages: "hv", "dm/1/chipset" */
 	uid_t uid;
@@ -28,6 +40,7 @@ struct jail_spec {
 	unsigned long nproc;	/* RLIMIT_NPROC: tasks of this uid */
 	unsigned long fsize;	/* RLIMIT_FSIZE in bytes */
 	const char *cgroup_procs[4]; /* cgroup.procs / tasks files to join */
+	unsigned weaken; /* JAIL_WEAKEN_* */
 };
 
 /*

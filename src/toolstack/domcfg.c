@@ -616,6 +616,40 @@ static int domcfg_key_dm_seccomp(struct domcfg_ctx *c,
 	return ret;
 }
 
+/* Names accepted in jail_weaken, in the order of the JAIL_WEAKEN_* bits. */
+const char *const domcfg_weaken_names[] = {
+	"seccomp", "netns", "ipcns", "utsns", "pidns", "root", "caps",
+	"no_new_privs", "rlimits", "cgroups", NULL,
+};
+
+static int domcfg_key_jail_weaken(struct domcfg_ctx *c,
+				  const struct xlcfg_entry *e)
+{
+	unsigned i, k;
+	int ret = domcfg_want(c, e, XLCFG_LIST);
+
+	if (ret)
+		return ret;
+	for (i = 0; i < e->nr_items; i++) {
+		const struct xlcfg_item *it = &e->items[i];
+
+		if (it->type != XLCFG_STRING)
+			return domcfg_fail(c, e, it->line,
+					   "item %u: expected a string", i + 1);
+		for (k = 0; domcfg_weaken_names[k]; k++)
+			if (!strcmp(it->str, domcfg_weaken_names[k]))
+				break;
+		if (!domcfg_weaken_names[k])
+			return domcfg_fail(c, e, it->line,
+					   "unknown restriction '%s' (known: "
+					   "seccomp, netns, ipcns, utsns, pidns, "
+					   "root, caps, no_new_privs, rlimits, "
+					   "cgroups)", it->str);
+		c->dc->jail_weaken |= 1u << k;
+	}
+	return 0;
+}
+
 static const struct domcfg_key {
 	const char *key;
 	int (*parse)(struct domcfg_ctx *c, const struct xlcfg_entry *e);
@@ -636,6 +670,7 @@ static const struct domcfg_key {
 	{ "firmware", domcfg_key_firmware },
 	{ "boot", domcfg_key_boot },
 	{ "dm_seccomp", domcfg_key_dm_seccomp },
+	{ "jail_weaken", domcfg_key_jail_weaken },
 };
 
 int domcfg_from_xlcfg_flags(const struct xlcfg *cfg, struct domcfg *out,

@@ -78,7 +78,14 @@ struct domcfg {
 	char firmware_path[DOMCFG_PATH_MAX]; /* DOMCFG_FIRMWARE_PATH only */
 	char boot[3];                        /* "c", "d", "cd" or "dc" */
 	enum domcfg_seccomp dm_seccomp;
+	/* jail_weaken = [ "seccomp", ... ]: restrictions this domain gives up
+	 * on purpose (JAIL_WEAKEN_* bits, for diagnosis and for testing
+	 * `safepc check`); each shows as FAIL there. */
+	unsigned jail_weaken;
 };
+
+/* The names jail_weaken accepts, indexed by bit; NULL-terminated. */
+extern const char *const domcfg_weaken_names[];
 
 /* Flags for domcfg_from_xlcfg_flags(). */
 #define DOMCFG_F_NO_HOST_CHECKS 0x1u /* no file checks, no host memory limit */

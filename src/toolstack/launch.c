@@ -220,11 +220,14 @@ static int launch_spawn(struct launch_domain *d, struct launch_proc *p,
 	unsigned i;
 	int r;
 
-	r = cgroup_create(d->domid, cg, lim, &set, err, errlen);
-	if (r)
-		return r;
-	for (i = 0; i < set.nr; i++)
-		spec->cgroup_procs[i] = set.procs[i];
+	spec->weaken = d->cfg->jail_weaken;
+	if (!(spec->weaken & JAIL_WEAKEN_CGROUPS)) {
+		r = cgroup_create(d->domid, cg, lim, &set, err, errlen);
+		if (r)
+			return r;
+		for (i = 0; i < set.nr; i++)
+			spec->cgroup_procs[i] = set.procs[i];
+	}
 	r = jail_spawn(spec, &p->pid, &p->pidfd, err, errlen);
 	if (r)
 		return r;
@@ -359,6 +362,8 @@ static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
 	launch_arg(&a, "%u", c->vcpus);
 	launch_arg(&a, "--cmdline");
 	launch_arg(&a, "%s", c->extra);
+	if (c->jail_weaken & JAIL_WEAKEN_SECCOMP)
+		launch_arg(&a, "--no-seccomp");
 	if (c->has_floor_port) {
 		launch_arg(&a, "--floor-port");
 		launch_arg(&a, "%u", c->floor_port);
@@ -440,6 +445,8 @@ static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
 	launch_arg(&a, "%u", c->vcpus);
 	if (c->dm_seccomp == DOMCFG_SECCOMP_LOG)
 		launch_arg(&a, "--seccomp-log");
+	if (c->jail_weaken & JAIL_WEAKEN_SECCOMP)
+		launch_arg(&a, "--no-seccomp");
 	if (getenv("SAFEPC_DM_TEST_ARGS")) {
 		launch_arg(&a, "--test");
 		launch_arg(&a, "%s", getenv("SAFEPC_DM_TEST_ARGS"));
@@ -508,6 +515,9 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 	d->state_len = 0;
 	launch_state(d, "name %s\nmonitor %d\ncgroup-version %d\n",
 		     d->cfg->name, (int)getpid(), cgroup_is_v2() ? 2 : 1);
+	for (i = 0; domcfg_weaken_names[i]; i++)
+		if (d->cfg->jail_weaken & (1u << i))
+			launch_state(d, "weaken %s\n", domcfg_weaken_names[i]);
 	d->ctl_fd = d->console_fd = d->log_fd = -1;
 	d->hv.pidfd = -1;
 	d->nr_dms = 1;
