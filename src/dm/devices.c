@@ -20,6 +20,7 @@
 #include "dm/hw/debug_exit.h"
 #include "dm/hw/mc146818.h"
 #include "dm/hw/ns16550.h"
+#include "dm/hw/reset_ctl.h"
 
 struct devices_opts {
 	uint64_t port;
@@ -126,8 +127,10 @@ static int uart_create(struct dm *dm, struct dm_dev *dev,
 	ns16550_init(s, &uart_ops, dev);
 	/* Without "console" the UART's output goes nowhere. */
 	dev->console = o->console;
+	/* Writes need no answer: post them (the DM drains posted writes
+	 * before it serves any read, so the guest sees them in order). */
 	return dm_map_range(dm, dev, DM_OP_RANGE_PORT, dev->base,
-			    dev->base + 7, 0);
+			    dev->base + 7, DM_OP_RANGE_POSTED_WRITES);
 }
 
 /* ---- MC146818 RTC / CMOS ---- */
@@ -276,6 +279,49 @@ static int pm_create(struct dm *dm, struct dm_dev *dev,
 	return dm_map_range(dm, dev, DM_OP_RANGE_PORT, port, port + 0x3f, 0);
 }
 
+/* ---- PIIX3 reset control register (0xCF9) ---- */
+
+static void rcr_reset(void *opaque)
+{
+	struct dm_dev *dev = opaque;
+
+	dm_shutdown(dev->dm, DM_OP_SHUTDOWN_REBOOT, 0);
+}
+
+static const struct reset_ctl_ops rcr_ops = { .reset = rcr_reset };
+
+static uint64_t rcr_read(struct dm_dev *dev, uint32_t type, uint64_t addr,
+			 unsigned size)
+{
+	return reset_ctl_read(dev->state);
+}
+
+static void rcr_write(struct dm_dev *dev, uint32_t type, uint64_t addr,
+		      unsigned size, uint64_t val)
+{
+	reset_ctl_write(dev->state, (uint8_t)val);
+}
+
+static const struct dm_dev_ops rcr_dev_ops = {
+	.read = rcr_read,
+	.write = rcr_write,
+};
+
+static int rcr_create(struct dm *dm, struct dm_dev *dev,
+		      const struct devices_opts *o)
+{
+	struct reset_ctl *s = calloc(1, sizeof(*s));
+	uint64_t port = o->has_port ? o->port : 0xcf9;
+
+	if (!s)
+		return -ENOMEM;
+	dev->state = s;
+	dev->ops = &rcr_dev_ops;
+	dev->base = port;
+	reset_ctl_init(s, &rcr_ops, dev);
+	return dm_map_range(dm, dev, DM_OP_RANGE_PORT, port, port, 0);
+}
+
 /* ---- the table ---- */
 
 struct devices_entry {
@@ -290,6 +336,7 @@ static const struct devices_entry devices_table[] = {
 	{ "mc146818", "MC146818 RTC and CMOS", rtc_create },
 	{ "debug_exit", "isa-debug-exit test port", dbg_create },
 	{ "acpi_pm", "ACPI PM1a soft-off register", pm_create },
+	{ "reset_ctl", "PIIX3 reset control register", rcr_create },
 };
 
 /*

@@ -43,9 +43,10 @@ static const struct launch_dm_plan launch_chipset_plan = {
 	.name = "chipset",
 	.devs = { "ns16550,port=0x3f8,irq=4,console",
 		  "mc146818,port=0x70,irq=8", "debug_exit,port=0xf4",
-		  "acpi_pm,port=0x600" },
+		  "acpi_pm,port=0x600", "reset_ctl,port=0xcf9" },
 	.grants = { "pio,0x3f8,0x3ff", "irq,4", "pio,0x70,0x71", "irq,8",
-		    "pio,0xf4,0xf7", "pio,0x600,0x63f", "shutdown" },
+		    "pio,0xf4,0xf7", "pio,0x600,0x63f", "pio,0xcf9,0xcf9",
+		    "shutdown" },
 };
 
 uid_t launch_uid(unsigned domid, unsigned idx)
