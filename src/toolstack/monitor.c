@@ -184,6 +184,7 @@ int monitor_run(const struct domcfg *cfg, unsigned domid, int out_fd,
 	sigset_t sigs;
 	char err[sizeof(res->reason)];
 	int64_t start = util_now_ns(), dm_death_at = 0;
+	int dm_seen[LAUNCH_MAX_DMS];
 	unsigned i;
 	int r;
 
@@ -266,12 +267,29 @@ int monitor_run(const struct domcfg *cfg, unsigned domid, int out_fd,
 					   MONITOR_START_TIMEOUT_MS);
 	}
 
+	for (i = 0; i < m.dom.nr_dms; i++)
+		dm_seen[i] = m.dom.dms[i].exited;
 	launch_domain_kill(&m.dom);
 	launch_domain_reap(&m.dom);
 	/* Whatever the processes wrote before they died. */
 	monitor_relay(m.dom.log_fd, STDERR_FILENO);
 	if (m.dom.console_fd >= 0)
 		monitor_relay(m.dom.console_fd, m.out_fd);
+	/* A DM that died on its own while hv's report ended the loop first
+	 * (hv sees its socket close before its pidfd is readable): say how,
+	 * as the loop would have. Our own SIGKILL and a clean exit after hv
+	 * went away are not news. */
+	for (i = 0; i < m.dom.nr_dms; i++) {
+		const struct launch_proc *p = &m.dom.dms[i];
+		char what[128];
+
+		if (dm_seen[i] || !p->exited ||
+		    (p->wstatus_code == CLD_KILLED && p->wstatus == SIGKILL) ||
+		    (p->wstatus_code == CLD_EXITED && p->wstatus == 0))
+			continue;
+		monitor_describe_exit(p, what, sizeof(what));
+		log_err("%s", what);
+	}
 	if (m.res.dm_death[0] && m.res.kind == MONITOR_END_FAULT)
 		log_err("%s", m.res.dm_death);
 	close(m.dom.ctl_fd);
