@@ -142,6 +142,8 @@ static int dmop_dispatch(struct hv_vm *vm, struct hv_dm *dm,
 		[DM_OP_UNMAP_IO_RANGE] = sizeof(struct dm_op_io_range),
 		[DM_OP_SET_ISA_IRQ_LEVEL] = sizeof(struct dm_op_irq_level),
 		[DM_OP_REMOTE_SHUTDOWN] = sizeof(struct dm_op_shutdown),
+		[DM_OP_SET_PCI_INTX_LEVEL] = sizeof(struct dm_op_intx_level),
+		[DM_OP_SET_PCI_LINK_ROUTE] = sizeof(struct dm_op_link_route),
 	};
 
 	if (req->version != DM_OP_ABI_VERSION || req->op == 0 ||
@@ -172,6 +174,21 @@ static int dmop_dispatch(struct hv_vm *vm, struct hv_dm *dm,
 	case DM_OP_READY:
 		dm->ready = 1;
 		return 0;
+	case DM_OP_SET_PCI_INTX_LEVEL: {
+		struct dm_op_intx_level l = req->u.intx;
+
+		return pci_set_intx(vm, dm, l.bdf, l.pin, l.level);
+	}
+	case DM_OP_SET_PCI_LINK_ROUTE: {
+		struct dm_op_link_route l = req->u.link;
+
+		if (!dm->may_route) {
+			log_guest(LOG_WARN, "%s: refused set_pci_link_route: "
+				  "outside its manifest", dm->tag);
+			return -EPERM;
+		}
+		return pci_set_link_route(vm, l.link, l.irq);
+	}
 	}
 	return -EINVAL;
 }

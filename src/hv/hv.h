@@ -41,6 +41,7 @@ struct hv_dm {
 	unsigned nr_grants;
 	uint32_t irq_mask;	/* ISA IRQs it may drive */
 	int may_shutdown;
+	int may_route;		/* may set PIRQ link routes (chipset) */
 	uint32_t irq_levels;	/* current levels it asserted */
 	atomic_int dead;
 	int ready;
@@ -84,6 +85,13 @@ struct hv_vm {
 	atomic_int paused;
 	pthread_mutex_t pause_lock;
 	pthread_cond_t pause_cond;
+	/* PCI: the config-address register and INTx routing (pci.c). */
+	atomic_uint pci_cf8;
+	pthread_mutex_t intx_lock;
+	uint8_t link_route[4];	/* ISA IRQ of PIRQA-D, or DM_OP_LINK_DISABLED */
+	uint32_t intx_asserted[4]; /* per link: bitmap of asserting sources */
+	struct { uint32_t bdf, pin; } intx_src[32];
+	unsigned nr_intx_src;
 	const char *cmdline;
 	uint64_t kernel_start, kernel_end; /* where the image was loaded */
 	unsigned nr_modules;
@@ -106,6 +114,18 @@ void ioreq_pio(struct hv_vcpu *vcpu, uint16_t port, unsigned size,
 void ioreq_mmio(struct hv_vcpu *vcpu, uint64_t gpa, unsigned size,
 		int is_write, uint8_t *data);
 int ioreq_dm_init(struct hv_vm *vm, struct hv_dm *dm, int ioreq_fd);
+
+/* pci.c: config mechanism #1; 1 when it handled the access. */
+int pci_pio(struct hv_vcpu *vcpu, uint16_t port, unsigned size,
+	    unsigned count, int is_write, uint8_t *data);
+int pci_set_intx(struct hv_vm *vm, struct hv_dm *dm, uint32_t bdf,
+		 uint32_t pin, uint32_t level);
+int pci_set_link_route(struct hv_vm *vm, uint32_t link, uint32_t irq);
+void pci_init(struct hv_vm *vm);
+void ioreq_pci_config(struct hv_vcpu *vcpu, struct hv_dm *dm, uint32_t bdf,
+		      unsigned reg, unsigned size, int is_write,
+		      uint8_t *data);
+int ioreq_find_pci(struct hv_vm *vm, uint32_t bdf, struct hv_dm **dm);
 
 /* dmop.c */
 void dmop_handle(struct hv_vm *vm, struct hv_dm *dm);

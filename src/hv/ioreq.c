@@ -248,6 +248,8 @@ void ioreq_pio(struct hv_vcpu *vcpu, uint16_t port, unsigned size,
 	if (size != 1 && size != 2 && size != 4)
 		hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "PIO of %u bytes",
 			size);
+	if (pci_pio(vcpu, port, size, count, is_write, data))
+		return;
 	if (vm->floor_port == port) {
 		/* Benchmark floor: hv answers without any DM. */
 		if (!is_write)
@@ -295,4 +297,24 @@ void ioreq_mmio(struct hv_vcpu *vcpu, uint64_t gpa, unsigned size,
 		return;
 	}
 	ioreq_send(vcpu, r.dm, IOREQ_TYPE_MMIO, gpa, size, 1, is_write, data);
+}
+
+/* ioreq_find_pci - the DM that claimed PCI function `bdf`; 1 if any. */
+int ioreq_find_pci(struct hv_vm *vm, uint32_t bdf, struct hv_dm **dm)
+{
+	struct hv_range r;
+
+	if (!ioreq_lookup(vm, DM_OP_RANGE_PCI, bdf, 1, &r))
+		return 0;
+	*dm = r.dm;
+	return 1;
+}
+
+/* ioreq_pci_config - one configuration-space access to a DM's function. */
+void ioreq_pci_config(struct hv_vcpu *vcpu, struct hv_dm *dm, uint32_t bdf,
+		      unsigned reg, unsigned size, int is_write,
+		      uint8_t *data)
+{
+	ioreq_send(vcpu, dm, IOREQ_TYPE_PCI_CONFIG,
+		   ((uint64_t)bdf << 16) | reg, size, 1, is_write, data);
 }

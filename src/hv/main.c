@@ -77,6 +77,10 @@ static int hv_parse_grant(struct hv_vm *vm, const char *arg)
 		dm->may_shutdown = 1;
 		return 0;
 	}
+	if (!strcmp(kind, "pirq") && n == 2) {
+		dm->may_route = 1;
+		return 0;
+	}
 	if (n != 4 || a > b || dm->nr_grants == HV_MAX_GRANTS)
 		return -EINVAL;
 	if (!strcmp(kind, "pio") && b <= 0xffff)
@@ -176,6 +180,7 @@ static void hv_setup(struct hv_vm *vm)
 	vm->ctl_fd = LAUNCH_HV_FD_CTL;
 	vm->kernel_fd = LAUNCH_HV_FD_KERNEL;
 	pthread_rwlock_init(&vm->ranges_lock, NULL);
+	pci_init(vm);
 	pthread_mutex_init(&vm->pause_lock, NULL);
 	pthread_cond_init(&vm->pause_cond, NULL);
 

@@ -26,6 +26,8 @@ enum dm_op_code {
 	DM_OP_REMOTE_SHUTDOWN = 4,
 	DM_OP_NR_VCPUS = 5,
 	DM_OP_READY = 6, /* all ranges claimed: hv may start the vCPUs */
+	DM_OP_SET_PCI_INTX_LEVEL = 7,
+	DM_OP_SET_PCI_LINK_ROUTE = 8,
 	DM_OP_MAX
 };
 
@@ -57,6 +59,20 @@ struct dm_op_irq_level {
 	uint32_t level;
 };
 
+/* A PCI function's INTx pin (0 = INTA … 3 = INTD); bdf must be granted. */
+struct dm_op_intx_level {
+	uint32_t bdf;
+	uint32_t pin;
+	uint32_t level;
+};
+
+/* PIIX3 PIRQ routing: link 0-3 (PIRQA-D) to ISA IRQ 0-15, or 0x80 = off. */
+#define DM_OP_LINK_DISABLED 0x80u
+struct dm_op_link_route {
+	uint32_t link;
+	uint32_t irq;
+};
+
 struct dm_op_shutdown {
 	uint32_t reason; /* enum dm_op_shutdown_reason */
 	uint32_t code;
@@ -71,6 +87,8 @@ struct dm_op_req {
 		struct dm_op_io_range range;
 		struct dm_op_irq_level irq;
 		struct dm_op_shutdown shutdown;
+		struct dm_op_intx_level intx;
+		struct dm_op_link_route link;
 		uint8_t raw[48];
 	} u;
 };
