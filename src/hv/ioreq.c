@@ -218,14 +218,25 @@ static void ioreq_send(struct hv_vcpu *vcpu, struct hv_dm *dm, uint32_t type,
 
 	ioreq_wait(vcpu, dm, slot);
 
-	/* The echoed request must be what hv sent. */
-	if (slot->seq != seq || slot->addr != addr || slot->size != size ||
-	    slot->count != count || slot->type != type ||
-	    slot->dir != (is_write ? IOREQ_DIR_WRITE : IOREQ_DIR_READ))
-		hv_stop(vcpu->vm, HVCTL_REASON_DM_FAULT, dm->idx,
-			"%s: answer does not match the request "
-			"(size %u count %u seq %u)",
-			dm->tag, slot->size, slot->count, slot->seq);
+	/* The echoed request must be what hv sent; each DM-written field is
+	 * read once, and the values checked are the values logged. */
+	{
+		uint32_t e_seq = __atomic_load_n(&slot->seq, __ATOMIC_RELAXED);
+		uint64_t e_addr = __atomic_load_n(&slot->addr, __ATOMIC_RELAXED);
+		uint32_t e_count = __atomic_load_n(&slot->count,
+						   __ATOMIC_RELAXED);
+		uint8_t e_size = __atomic_load_n(&slot->size, __ATOMIC_RELAXED);
+		uint8_t e_type = __atomic_load_n(&slot->type, __ATOMIC_RELAXED);
+		uint8_t e_dir = __atomic_load_n(&slot->dir, __ATOMIC_RELAXED);
+
+		if (e_seq != seq || e_addr != addr || e_size != size ||
+		    e_count != count || e_type != type ||
+		    e_dir != (is_write ? IOREQ_DIR_WRITE : IOREQ_DIR_READ))
+			hv_stop(vcpu->vm, HVCTL_REASON_DM_FAULT, dm->idx,
+				"%s: answer does not match the request "
+				"(size %u count %u seq %u)",
+				dm->tag, e_size, e_count, e_seq);
+	}
 	if (!is_write) {
 		if (count == 1) {
 			v = slot->data;
