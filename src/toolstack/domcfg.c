@@ -647,6 +647,12 @@ static int domcfg_key_jail_weaken(struct domcfg_ctx *c,
 					   "cgroups)", it->str);
 		c->dc->jail_weaken |= 1u << k;
 	}
+	/* Installing a filter as an unprivileged process needs
+	 * no_new_privs, so it cannot be given up while seccomp is on. */
+	if ((c->dc->jail_weaken & (1u << 7)) && !(c->dc->jail_weaken & 1u))
+		return domcfg_fail(c, e, 0, "no_new_privs can only be given up "
+				   "together with seccomp (loading a seccomp "
+				   "filter sets it again)");
 	return 0;
 }
 

@@ -273,7 +273,9 @@ static int launch_open_resources(struct launch_domain *d,
 	int ctl[2];
 	unsigned i;
 
-	f->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	/* Only ever fd 0 of a jailed process: nothing reads it, and nothing
+	 * may write to it. */
+	f->devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	f->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (f->kvm < 0) {
 		snprintf(err, errlen, "cannot open /dev/kvm: %s",
@@ -514,8 +516,9 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 
 	memset(&f, 0xff, sizeof(f)); /* every fd -1 */
 	d->state_len = 0;
-	launch_state(d, "name %s\nmonitor %d\ncgroup-version %d\n",
-		     d->cfg->name, (int)getpid(), cgroup_is_v2() ? 2 : 1);
+	launch_state(d, "name %s\nmonitor %d\ncgroup-version %d\nvcpus %u\n",
+		     d->cfg->name, (int)getpid(), cgroup_is_v2() ? 2 : 1,
+		     d->cfg->vcpus);
 	for (i = 0; domcfg_weaken_names[i]; i++)
 		if (d->cfg->jail_weaken & (1u << i))
 			launch_state(d, "weaken %s\n", domcfg_weaken_names[i]);
