@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The per-domain monitor: starts the domain, relays its console and logs,
- * listens to hv's reports and to the death of any of its processes, and
- * ends the domain cleanly. It never parses guest data; what hv and the DMs
- * send it is untrusted and checked (fixed-size messages, bounded text).
+ * listens to hv's reports and to the death of any of its processes, serves
+ * the control and console sockets, applies on_poweroff/on_reboot/on_crash
+ * and ends the domain cleanly. It never parses guest data; what hv and the
+ * DMs send it is untrusted and checked (fixed-size messages, bounded text),
+ * and no behaviour of theirs (crash, garbage, silence, seccomp kill) can
+ * stop it: each ends the domain's run with a reason and an event.
  */
 #include <errno.h>
 #include <poll.h>
@@ -21,18 +24,52 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "proto/hvctl.h"
+#include "toolstack/console.h"
+#include "toolstack/control.h"
 #include "toolstack/launch.h"
 #include "toolstack/monitor.h"
+#include "toolstack/rundir.h"
+#include "toolstack/version.h"
 
 /* How long the domain may take from spawn to RUNNING. */
 #define MONITOR_START_TIMEOUT_MS 20000
+/* A DM died: how long hv has to report it before the monitor does. */
+#define MONITOR_DM_REPORT_MS 1000
+/* After hv's report: how long the processes may take to exit. */
+#define MONITOR_EXIT_GRACE_MS 300
+/* Messages hv may send that the monitor ignores before it gives up. */
+#define MONITOR_MAX_BAD_HV_MSGS 1000
+#define MONITOR_POWERDOWN_DEFAULT_S 30
+#define MONITOR_POWERDOWN_MAX_S 3600
 
 struct monitor {
+	const struct monitor_opts *o;
+	const struct domcfg *cfg;
 	struct launch_domain dom;
+	int dom_up;	/* processes started and not yet torn down */
 	int sig_fd;
-	int out_fd; /* console output goes here */
-	int ended;
-	struct monitor_result res;
+	struct monitor_result res; /* of the current run */
+	int ended;	/* the current run ended; res says why */
+	/* The domain is to go away entirely: quit, signal, timeout. */
+	int destroy;
+	char destroy_why[64];
+	int quit; /* leave the main loop */
+	int ready_fd; /* see monitor_opts */
+	int paused;
+	int preserved; /* shut down, kept until destroyed */
+	int ever_ran;
+	unsigned restarts;
+	unsigned bad_hv_msgs;
+	int64_t start_ns, running_ns, dm_death_at, powerdown_at;
+	int64_t created_rt;
+	int proc_reported[1 + LAUNCH_MAX_DMS]; /* DM_CRASH sent */
+	int seccomp_reported[1 + LAUNCH_MAX_DMS];
+	/* The last run's end, for query-domain and the SHUTDOWN event. */
+	char last_reason[24];
+	char last_text[160];
+	int last_code;
+	struct console con;
+	struct control ctl;
 };
 
 static void monitor_set_result(struct monitor *m, int status,
@@ -53,20 +90,112 @@ static void monitor_set_result(struct monitor *m, int status,
 	va_end(ap);
 }
 
-/* Copies what is readable from fd to out (bounded per call). */
-static void monitor_relay(int fd, int out)
+static void monitor_set_last(struct monitor *m, const char *reason, int code,
+			     const char *text)
+{
+	if (m->last_reason[0])
+		return;
+	snprintf(m->last_reason, sizeof(m->last_reason), "%s", reason);
+	snprintf(m->last_text, sizeof(m->last_text), "%s", text);
+	m->last_code = code;
+}
+
+/* Copies what the jailed processes logged to stderr or the log file. */
+static void monitor_relay_log(struct monitor *m)
 {
 	char buf[4096];
 	int rounds;
 
-	for (rounds = 0; rounds < 16; rounds++) {
-		ssize_t n = read(fd, buf, sizeof(buf));
+	for (rounds = 0; rounds < 16 && m->dom.log_fd >= 0; rounds++) {
+		ssize_t n = read(m->dom.log_fd, buf, sizeof(buf));
 
 		if (n <= 0)
 			return;
-		if (out >= 0 && util_write_all(out, buf, (size_t)n))
+		if (m->o->log)
+			logfile_write(m->o->log, buf, (size_t)n);
+		else if (util_write_all(STDERR_FILENO, buf, (size_t)n))
 			return;
 	}
+}
+
+/* The tag of process idx (0 = hv, 1.. = DMs). */
+static struct launch_proc *monitor_proc(struct monitor *m, unsigned idx)
+{
+	return idx == 0 ? &m->dom.hv : &m->dom.dms[idx - 1];
+}
+
+/* Sends an event whose data is built by the caller into w. */
+static void monitor_event(struct monitor *m, const char *name,
+			  struct json_writer *w)
+{
+	int n = w ? json_writer_finish(w) : 0;
+
+	control_event(&m->ctl, name, n > 0 ? w->buf : NULL);
+}
+
+static void monitor_event_dm_crash(struct monitor *m, unsigned idx,
+				   const char *reason)
+{
+	struct launch_proc *p = monitor_proc(m, idx);
+	struct json_writer w;
+	char buf[512];
+
+	if (idx == 0 || m->proc_reported[idx])
+		return;
+	m->proc_reported[idx] = 1;
+	json_writer_init(&w, buf, sizeof(buf));
+	json_w_object_begin(&w);
+	json_w_kstr(&w, "process", p->tag);
+	json_w_kint(&w, "pid", p->pid);
+	json_w_kstr(&w, "reason", reason);
+	json_w_object_end(&w);
+	monitor_event(m, "DM_CRASH", &w);
+}
+
+static void monitor_check_seccomp(struct monitor *m, unsigned idx)
+{
+	struct launch_proc *p = monitor_proc(m, idx);
+	struct json_writer w;
+	char buf[256];
+
+	if (!p->exited || p->wstatus_code == CLD_EXITED ||
+	    p->wstatus != SIGSYS || m->seccomp_reported[idx])
+		return;
+	m->seccomp_reported[idx] = 1;
+	json_writer_init(&w, buf, sizeof(buf));
+	json_w_object_begin(&w);
+	json_w_kstr(&w, "process", p->tag);
+	json_w_kint(&w, "pid", p->pid);
+	json_w_kuint(&w, "uid", p->uid);
+	json_w_object_end(&w);
+	monitor_event(m, "SECCOMP_VIOLATION", &w);
+}
+
+static void monitor_ready(struct monitor *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Tells a waiting `safepc create` how the start went (once). */
+static void monitor_ready(struct monitor *m, const char *fmt, ...)
+{
+	int fd = m->ready_fd;
+	char buf[256];
+	va_list ap;
+	int n;
+
+	if (fd < 0)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n > sizeof(buf) - 2)
+		n = (int)sizeof(buf) - 2;
+	buf[n++] = '\n';
+	if (util_write_all(fd, buf, (size_t)n))
+		log_warn("safepc create is gone; not told the domain started");
+	close(fd);
+	m->ready_fd = -1;
 }
 
 static void monitor_hv_msg(struct monitor *m)
@@ -76,6 +205,7 @@ static void monitor_hv_msg(struct monitor *m)
 	size_t i;
 
 	if (n == 0) {
+		monitor_set_last(m, "hv-error", 0, "hv closed its control socket");
 		monitor_set_result(m, MONITOR_STATUS_FAILURE,
 				   "hv closed its control socket");
 		return;
@@ -84,7 +214,7 @@ static void monitor_hv_msg(struct monitor *m)
 		return;
 	if ((size_t)n != sizeof(msg) || msg.version != HVCTL_ABI_VERSION) {
 		log_guest(LOG_WARN, "malformed message from hv ignored");
-		return;
+		goto bad;
 	}
 	/* The text is hv's: keep it printable and terminated. */
 	msg.text[sizeof(msg.text) - 1] = 0;
@@ -94,42 +224,65 @@ static void monitor_hv_msg(struct monitor *m)
 			msg.text[i] = '?';
 	switch (msg.type) {
 	case HVCTL_EV_RUNNING:
+		if (m->res.running)
+			goto bad;
 		m->res.running = 1;
-		break;
+		m->ever_ran = 1;
+		m->running_ns = util_now_ns();
+		monitor_ready(m, "OK");
+		return;
 	case HVCTL_EV_SHUTDOWN:
 		switch (msg.reason) {
 		case HVCTL_REASON_POWEROFF:
+			monitor_set_last(m, "poweroff", 0, msg.text);
 			monitor_set_result(m, 0, "%s", msg.text);
 			m->res.kind = MONITOR_END_POWEROFF;
 			break;
 		case HVCTL_REASON_REBOOT:
+			monitor_set_last(m, "reboot", 0, msg.text);
 			monitor_set_result(m, 0, "%s", msg.text);
 			m->res.kind = MONITOR_END_REBOOT;
 			break;
 		case HVCTL_REASON_DEBUG_EXIT:
+			monitor_set_last(m, "debug-exit", msg.code & 0xff,
+					 msg.text);
 			monitor_set_result(m, msg.code & 0xff, "%s", msg.text);
 			m->res.kind = MONITOR_END_DEBUG_EXIT;
 			break;
 		case HVCTL_REASON_CRASH:
+			monitor_set_last(m, "crash", 0, msg.text);
 			monitor_set_result(m, MONITOR_STATUS_FAILURE,
 					   "guest crashed: %s", msg.text);
 			m->res.kind = MONITOR_END_CRASH;
 			break;
 		case HVCTL_REASON_DM_FAULT:
+			monitor_set_last(m, "dm-fault", msg.code, msg.text);
 			monitor_set_result(m, MONITOR_STATUS_FAILURE,
 					   "device model fault: %s", msg.text);
 			m->res.kind = MONITOR_END_FAULT;
+			if (msg.code >= 0 && (unsigned)msg.code < m->dom.nr_dms)
+				monitor_event_dm_crash(m, 1 + (unsigned)msg.code,
+						       msg.text);
 			break;
 		default:
+			monitor_set_last(m, "hv-error", msg.code, msg.text);
 			monitor_set_result(m, MONITOR_STATUS_FAILURE,
 					   "hv stopped: %s", msg.text);
 			m->res.kind = MONITOR_END_FAULT;
 			break;
 		}
-		break;
+		return;
 	default:
 		log_guest(LOG_WARN, "unknown message %u from hv ignored",
 			  msg.type);
+		goto bad;
+	}
+bad:
+	if (++m->bad_hv_msgs == MONITOR_MAX_BAD_HV_MSGS) {
+		monitor_set_last(m, "hv-error", 0, "too many bad messages");
+		monitor_set_result(m, MONITOR_STATUS_FAILURE,
+				   "hv sent %u malformed or unexpected "
+				   "messages", m->bad_hv_msgs);
 	}
 }
 
@@ -147,51 +300,554 @@ static void monitor_describe_exit(const struct launch_proc *p, char *buf,
 }
 
 /* A process of the domain ended: note how, and end the domain. */
-static void monitor_proc_exited(struct monitor *m, struct launch_proc *p)
+static void monitor_proc_exited(struct monitor *m, unsigned idx)
 {
+	struct launch_proc *p = monitor_proc(m, idx);
 	siginfo_t si;
 	char what[128];
 
 	memset(&si, 0, sizeof(si));
-	if (waitid(P_PIDFD, (id_t)p->pidfd, &si, WEXITED | WNOHANG) ||
+	if (p->exited || waitid(P_PIDFD, (id_t)p->pidfd, &si, WEXITED | WNOHANG) ||
 	    si.si_pid == 0)
 		return;
 	p->exited = 1;
 	p->wstatus_code = si.si_code;
 	p->wstatus = si.si_status;
 	monitor_describe_exit(p, what, sizeof(what));
-	if (p == &m->dom.hv) {
+	monitor_check_seccomp(m, idx);
+	if (idx == 0) {
 		/* hv reports before it exits; read that report first. */
 		monitor_hv_msg(m);
 		if (!m->ended || p->wstatus_code != CLD_EXITED ||
-		    p->wstatus != 0)
+		    p->wstatus != 0) {
+			monitor_set_last(m, "hv-error", 0, what);
 			monitor_set_result(m, MONITOR_STATUS_FAILURE, "%s",
 					   what);
+		}
 		return;
 	}
-	log_err("%s", what);
+	/* A DM that exits cleanly after hv has gone is no news. */
+	if (!m->ended || p->wstatus_code != CLD_EXITED || p->wstatus != 0)
+		log_err("%s", what);
+	if (!m->dm_death_at)
+		m->dm_death_at = util_now_ns();
 	/* hv sees the DM's socket close and reports the fault; if it does
-	 * not within the loop's next rounds, this is the reason. */
-	if (!m->ended)
+	 * not within MONITOR_DM_REPORT_MS, this is the reason. */
+	if (!m->ended) {
 		snprintf(m->res.dm_death, sizeof(m->res.dm_death), "%s",
 			 what);
+		monitor_event_dm_crash(m, idx, what);
+	}
 }
 
-int monitor_run(const struct domcfg *cfg, unsigned domid, int out_fd,
-		struct monitor_result *res)
+/* Starts (or restarts) the domain's processes. */
+static int monitor_boot(struct monitor *m)
 {
-	struct monitor m;
-	sigset_t sigs;
-	char err[sizeof(res->reason)];
-	int64_t start = util_now_ns(), dm_death_at = 0;
-	int dm_seen[LAUNCH_MAX_DMS];
-	unsigned i;
+	char err[sizeof(m->res.reason)];
 	int r;
 
-	memset(&m, 0, sizeof(m));
-	m.dom.domid = domid;
-	m.dom.cfg = cfg;
-	m.out_fd = out_fd;
+	memset(&m->dom, 0, sizeof(m->dom));
+	memset(&m->res, 0, sizeof(m->res));
+	memset(m->proc_reported, 0, sizeof(m->proc_reported));
+	memset(m->seccomp_reported, 0, sizeof(m->seccomp_reported));
+	m->dom.domid = m->o->domid;
+	m->dom.cfg = m->cfg;
+	m->ended = m->paused = m->preserved = 0;
+	m->bad_hv_msgs = 0;
+	m->dm_death_at = m->powerdown_at = 0;
+	m->last_reason[0] = 0;
+	m->start_ns = util_now_ns();
+	r = launch_domain_start(&m->dom, err, sizeof(err));
+	if (r) {
+		m->res.status = MONITOR_STATUS_FAILURE;
+		snprintf(m->res.reason, sizeof(m->res.reason), "%s", err);
+		return r;
+	}
+	m->dom_up = 1;
+	m->con.guest_fd = m->dom.console_fd;
+	return 0;
+}
+
+/* What the domain's config says to do after this run. */
+static enum domcfg_action monitor_action(const struct monitor *m)
+{
+	if (m->destroy || !m->ever_ran)
+		return DOMCFG_ACTION_DESTROY;
+	switch (m->res.kind) {
+	case MONITOR_END_POWEROFF:
+		return m->cfg->on_poweroff;
+	case MONITOR_END_REBOOT:
+		return m->cfg->on_reboot;
+	case MONITOR_END_CRASH:
+		return m->cfg->on_crash;
+	default:
+		/* A DM or hv failure, or the guest's debug exit: the
+		 * domain is gone for good, as after a crash in xl, but a
+		 * restart loop on a broken device model helps nobody. */
+		return m->cfg->on_crash == DOMCFG_ACTION_PRESERVE
+			       ? DOMCFG_ACTION_PRESERVE
+			       : DOMCFG_ACTION_DESTROY;
+	}
+}
+
+/*
+ * Ends the current run: lets the processes exit on their own for a
+ * moment when hv has reported, then kills and reaps them, reports how
+ * each ended, and removes cgroups and uid leftovers.
+ */
+static void monitor_teardown(struct monitor *m, enum domcfg_action *action)
+{
+	struct json_writer w;
+	char buf[768];
+	int seen[1 + LAUNCH_MAX_DMS];
+	unsigned i;
+
+	if (!m->ended) {
+		monitor_set_last(m, "destroyed", 0, m->destroy_why);
+		monitor_set_result(m, MONITOR_STATUS_FAILURE, "%s",
+				   m->destroy_why);
+	}
+	if (!m->destroy) {
+		int64_t until = util_now_ns() + MONITOR_EXIT_GRACE_MS * 1000000ll;
+
+		for (;;) {
+			struct pollfd pfd[1 + LAUNCH_MAX_DMS];
+			unsigned n = 0, left = 0;
+			int64_t now = util_now_ns();
+
+			for (i = 0; i <= m->dom.nr_dms; i++) {
+				struct launch_proc *p = monitor_proc(m, i);
+
+				pfd[i] = (struct pollfd){
+					.fd = p->exited ? -1 : p->pidfd,
+					.events = POLLIN
+				};
+				left += !p->exited;
+				n++;
+			}
+			if (!left || now >= until)
+				break;
+			if (poll(pfd, n, (int)((until - now) / 1000000) + 1) < 0 &&
+			    errno != EINTR)
+				break;
+			for (i = 0; i < n; i++)
+				if (pfd[i].revents & POLLIN)
+					monitor_proc_exited(m, i);
+		}
+	}
+	for (i = 0; i <= m->dom.nr_dms; i++)
+		seen[i] = monitor_proc(m, i)->exited;
+	launch_domain_kill(&m->dom);
+	launch_domain_reap(&m->dom);
+	for (i = 0; i <= m->dom.nr_dms; i++) {
+		struct launch_proc *p = monitor_proc(m, i);
+		char what[128];
+
+		monitor_check_seccomp(m, i);
+		/* A DM that died on its own while hv's report ended the
+		 * loop first (hv sees its socket close before its pidfd is
+		 * readable): say how, as the loop would have. Our own
+		 * SIGKILL and a clean exit after hv went away are not
+		 * news. */
+		if (i == 0 || seen[i] || !p->exited ||
+		    (p->wstatus_code == CLD_KILLED && p->wstatus == SIGKILL) ||
+		    (p->wstatus_code == CLD_EXITED && p->wstatus == 0))
+			continue;
+		monitor_describe_exit(p, what, sizeof(what));
+		log_err("%s", what);
+		monitor_event_dm_crash(m, i, what);
+	}
+	/* Whatever the processes wrote before they died. */
+	monitor_relay_log(m);
+	console_drain(&m->con, m->o->foreground ? m->o->out_fd : -1);
+	m->con.guest_fd = -1;
+	if (m->res.dm_death[0] && m->res.kind == MONITOR_END_FAULT)
+		log_err("%s", m->res.dm_death);
+	if (m->dom.ctl_fd >= 0)
+		close(m->dom.ctl_fd);
+	if (m->dom.log_fd >= 0)
+		close(m->dom.log_fd);
+	if (m->dom.console_fd >= 0)
+		close(m->dom.console_fd);
+	m->dom.ctl_fd = m->dom.log_fd = m->dom.console_fd = -1;
+	m->dom_up = 0;
+	if (launch_domain_cleanup(m->o->domid, buf, sizeof(buf)))
+		log_err("cleaning up domain %u: %s", m->o->domid, buf);
+
+	*action = monitor_action(m);
+	json_writer_init(&w, buf, sizeof(buf));
+	json_w_object_begin(&w);
+	json_w_kbool(&w, "guest", !strcmp(m->last_reason, "poweroff") ||
+					  !strcmp(m->last_reason, "reboot") ||
+					  !strcmp(m->last_reason, "crash") ||
+					  !strcmp(m->last_reason, "debug-exit"));
+	json_w_kstr(&w, "reason", m->last_reason);
+	json_w_kint(&w, "code", m->last_code);
+	json_w_kstr(&w, "text", m->res.reason);
+	json_w_kstr(&w, "action", domcfg_action_name(*action));
+	json_w_object_end(&w);
+	monitor_event(m, "SHUTDOWN", &w);
+}
+
+/* ---- control commands ---- */
+
+static const char *monitor_state(const struct monitor *m)
+{
+	if (!m->dom_up)
+		return m->preserved ? (!strcmp(m->last_reason, "poweroff") ||
+						       !strcmp(m->last_reason,
+							       "reboot")
+					       ? "shutdown"
+					       : "crashed")
+				    : "dying";
+	if (!m->res.running)
+		return "starting";
+	if (m->powerdown_at)
+		return "shutting-down";
+	return m->paused ? "paused" : "running";
+}
+
+static void monitor_cmd_error(struct control_error *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void monitor_cmd_error(struct control_error *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->cls = CONTROL_ERR_GENERIC;
+	va_start(ap, fmt);
+	vsnprintf(e->desc, sizeof(e->desc), fmt, ap);
+	va_end(ap);
+}
+
+static void monitor_w_proc(struct json_writer *w, const struct launch_proc *p,
+			   const char *role)
+{
+	json_w_object_begin(w);
+	json_w_kstr(w, "tag", p->tag);
+	json_w_kstr(w, "role", role);
+	json_w_kint(w, "pid", p->pid);
+	json_w_kuint(w, "uid", p->uid);
+	json_w_kbool(w, "alive", !p->exited);
+	json_w_object_end(w);
+}
+
+static void monitor_query_domain(struct monitor *m, struct json_writer *w)
+{
+	char path[96];
+	unsigned i;
+
+	json_w_object_begin(w);
+	json_w_kuint(w, "domid", m->o->domid);
+	json_w_kstr(w, "name", m->cfg->name);
+	json_w_kstr(w, "state", monitor_state(m));
+	json_w_kuint(w, "vcpus", m->cfg->vcpus);
+	json_w_kuint(w, "memory_mib", m->cfg->memory_mib);
+	json_w_kint(w, "uptime_s",
+		    m->dom_up && m->res.running
+			    ? (util_now_ns() - m->running_ns) / 1000000000
+			    : 0);
+	json_w_kint(w, "created", m->created_rt / 1000000000);
+	json_w_kuint(w, "restarts", m->restarts);
+	json_w_kint(w, "monitor_pid", getpid());
+	json_w_kstr(w, "on_poweroff", domcfg_action_name(m->cfg->on_poweroff));
+	json_w_kstr(w, "on_reboot", domcfg_action_name(m->cfg->on_reboot));
+	json_w_kstr(w, "on_crash", domcfg_action_name(m->cfg->on_crash));
+	json_w_key(w, "processes");
+	json_w_array_begin(w);
+	if (m->dom_up) {
+		monitor_w_proc(w, &m->dom.hv, "hv");
+		for (i = 0; i < m->dom.nr_dms; i++)
+			monitor_w_proc(w, &m->dom.dms[i], "dm");
+	}
+	json_w_array_end(w);
+	rundir_path(m->o->domid, "console", path, sizeof(path));
+	json_w_kstr(w, "console", path);
+	json_w_kuint(w, "console_clients", console_nr_clients(&m->con));
+	if (m->powerdown_at)
+		json_w_kint(w, "destroy_in_s",
+			    (m->powerdown_at - util_now_ns() + 999999999) /
+				    1000000000);
+	json_w_key(w, "last_shutdown");
+	if (m->last_reason[0] && !m->dom_up) {
+		json_w_object_begin(w);
+		json_w_kstr(w, "reason", m->last_reason);
+		json_w_kint(w, "code", m->last_code);
+		json_w_kstr(w, "text", m->res.reason);
+		json_w_object_end(w);
+	} else {
+		json_w_null(w);
+	}
+	json_w_object_end(w);
+}
+
+static const char *const monitor_commands[] = {
+	"qmp_capabilities", "query-commands", "query-version",
+	"query-status",	    "query-domain",   "stop",
+	"cont",		    "system_powerdown", "quit",
+	NULL,
+};
+
+static int monitor_hv_cmd(struct monitor *m, uint32_t type)
+{
+	struct hvctl_msg msg = { .version = HVCTL_ABI_VERSION, .type = type };
+
+	if (send(m->dom.ctl_fd, &msg, sizeof(msg),
+		 MSG_NOSIGNAL | MSG_DONTWAIT) != (ssize_t)sizeof(msg))
+		return -errno;
+	return 0;
+}
+
+static int monitor_exec(void *opaque, const char *cmd,
+			const struct json_doc *doc,
+			const struct json_node *args, struct json_writer *w,
+			struct control_error *e)
+{
+	struct monitor *m = opaque;
+	int running = m->dom_up && m->res.running && !m->ended;
+	unsigned i;
+
+	if (!strcmp(cmd, "query-commands")) {
+		json_w_array_begin(w);
+		for (i = 0; monitor_commands[i]; i++) {
+			json_w_object_begin(w);
+			json_w_kstr(w, "name", monitor_commands[i]);
+			json_w_object_end(w);
+		}
+		json_w_array_end(w);
+		return 0;
+	}
+	if (!strcmp(cmd, "query-version")) {
+		json_w_object_begin(w);
+		json_w_kint(w, "major", SAFEPC_VERSION_MAJOR);
+		json_w_kint(w, "minor", SAFEPC_VERSION_MINOR);
+		json_w_kint(w, "micro", SAFEPC_VERSION_MICRO);
+		json_w_kstr(w, "package", "safepc " SAFEPC_VERSION);
+		json_w_object_end(w);
+		return 0;
+	}
+	if (!strcmp(cmd, "query-status")) {
+		json_w_object_begin(w);
+		json_w_kstr(w, "status", monitor_state(m));
+		json_w_kbool(w, "running", running && !m->paused);
+		json_w_object_end(w);
+		return 0;
+	}
+	if (!strcmp(cmd, "query-domain")) {
+		monitor_query_domain(m, w);
+		return 0;
+	}
+	if (!strcmp(cmd, "stop") || !strcmp(cmd, "cont")) {
+		int stop = !strcmp(cmd, "stop");
+		int r;
+
+		if (!running) {
+			monitor_cmd_error(e, "domain is %s, not running",
+					  monitor_state(m));
+			return -1;
+		}
+		if (m->paused != stop) {
+			r = monitor_hv_cmd(m, stop ? HVCTL_CMD_PAUSE
+						   : HVCTL_CMD_UNPAUSE);
+			if (r) {
+				monitor_cmd_error(e, "hv does not listen: %s",
+						  strerror(-r));
+				return -1;
+			}
+			m->paused = stop;
+			control_event(&m->ctl, stop ? "STOP" : "RESUME", NULL);
+		}
+		json_w_object_begin(w);
+		json_w_object_end(w);
+		return 0;
+	}
+	if (!strcmp(cmd, "system_powerdown")) {
+		const struct json_node *t = json_get(doc, args, "timeout");
+		int64_t secs = MONITOR_POWERDOWN_DEFAULT_S, at;
+
+		if (args && args->count > (t ? 1u : 0u)) {
+			monitor_cmd_error(e, "system_powerdown takes only "
+					     "'timeout'");
+			return -1;
+		}
+		if (t && (t->type != JSON_NUMBER || !t->is_int || t->i < 0 ||
+			  t->i > MONITOR_POWERDOWN_MAX_S)) {
+			monitor_cmd_error(e, "'timeout' must be an integer "
+					     "from 0 to %d (seconds)",
+					  MONITOR_POWERDOWN_MAX_S);
+			return -1;
+		}
+		if (t)
+			secs = t->i;
+		if (!m->dom_up || m->ended) {
+			monitor_cmd_error(e, "domain is %s, not running",
+					  monitor_state(m));
+			return -1;
+		}
+		/* The platform has no power button (no ACPI event model
+		 * yet): nothing reaches the guest, so the request can only
+		 * end in a destroy when the timeout expires, unless the
+		 * guest powers off by itself before. */
+		at = util_now_ns() + secs * 1000000000ll;
+		if (!m->powerdown_at || at < m->powerdown_at)
+			m->powerdown_at = at ? at : 1;
+		json_w_object_begin(w);
+		json_w_kbool(w, "guest_notified", false);
+		json_w_kint(w, "timeout", secs);
+		json_w_object_end(w);
+		{
+			struct json_writer ew;
+			char buf[128];
+
+			json_writer_init(&ew, buf, sizeof(buf));
+			json_w_object_begin(&ew);
+			json_w_kbool(&ew, "guest_notified", false);
+			json_w_kint(&ew, "timeout", secs);
+			json_w_object_end(&ew);
+			monitor_event(m, "POWERDOWN", &ew);
+		}
+		return 0;
+	}
+	if (!strcmp(cmd, "quit")) {
+		if (!m->destroy) {
+			m->destroy = 1;
+			snprintf(m->destroy_why, sizeof(m->destroy_why),
+				 "destroyed");
+		}
+		json_w_object_begin(w);
+		json_w_object_end(w);
+		return 0;
+	}
+	e->cls = CONTROL_ERR_NOT_FOUND;
+	snprintf(e->desc, sizeof(e->desc), "The command %.100s has not been "
+		 "found", cmd);
+	return -1;
+}
+
+/* ---- the main loop ---- */
+
+static void monitor_signal(struct monitor *m)
+{
+	struct signalfd_siginfo si;
+
+	if (read(m->sig_fd, &si, sizeof(si)) != sizeof(si) ||
+	    si.ssi_signo == SIGPIPE)
+		return;
+	if (si.ssi_signo == SIGHUP && !m->o->foreground)
+		return; /* no terminal to lose */
+	if (!m->destroy) {
+		m->destroy = 1;
+		snprintf(m->destroy_why, sizeof(m->destroy_why),
+			 "destroyed by signal %u", si.ssi_signo);
+	}
+}
+
+static void monitor_timers(struct monitor *m)
+{
+	int64_t now = util_now_ns();
+
+	if (!m->dom_up || m->ended)
+		return;
+	/* A DM died and hv said nothing within a second. */
+	if (m->dm_death_at &&
+	    now - m->dm_death_at > MONITOR_DM_REPORT_MS * 1000000ll) {
+		monitor_set_last(m, "dm-fault", 0, m->res.dm_death);
+		monitor_set_result(m, MONITOR_STATUS_FAILURE, "%s",
+				   m->res.dm_death);
+	}
+	if (!m->res.running &&
+	    now - m->start_ns > MONITOR_START_TIMEOUT_MS * 1000000ll) {
+		monitor_set_last(m, "hv-error", 0, "start timeout");
+		monitor_set_result(m, MONITOR_STATUS_FAILURE,
+				   "domain did not start within %d ms",
+				   MONITOR_START_TIMEOUT_MS);
+	}
+	if (m->powerdown_at && now >= m->powerdown_at && !m->destroy) {
+		m->destroy = 1;
+		snprintf(m->destroy_why, sizeof(m->destroy_why),
+			 "destroyed: the guest did not shut down in time");
+	}
+}
+
+static void monitor_loop_once(struct monitor *m)
+{
+	struct pollfd pfd[1 + CONTROL_MAX_POLLFDS + CONSOLE_MAX_POLLFDS + 3 +
+			  1 + LAUNCH_MAX_DMS];
+	unsigned n = 0, i, s_dom = 0, s_proc = 0;
+
+	pfd[n++] = (struct pollfd){ .fd = m->sig_fd, .events = POLLIN };
+	control_poll(&m->ctl, pfd, &n);
+	console_poll(&m->con, pfd, &n);
+	if (m->dom_up) {
+		s_dom = n;
+		pfd[n++] = (struct pollfd){ .fd = m->dom.ctl_fd,
+					    .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = m->dom.log_fd,
+					    .events = POLLIN };
+		s_proc = n;
+		for (i = 0; i <= m->dom.nr_dms; i++) {
+			struct launch_proc *p = monitor_proc(m, i);
+
+			pfd[n++] = (struct pollfd){
+				.fd = p->exited ? -1 : p->pidfd,
+				.events = POLLIN
+			};
+		}
+	}
+	if (poll(pfd, n, 200) < 0 && errno != EINTR)
+		return;
+	if (pfd[0].revents & POLLIN)
+		monitor_signal(m);
+	if (m->dom_up) {
+		/* On POLLHUP alone hv is exiting: its pidfd tells how. */
+		if (pfd[s_dom].revents & POLLIN)
+			monitor_hv_msg(m);
+		if (pfd[s_dom + 1].revents)
+			monitor_relay_log(m);
+	}
+	/* Console before processes: output written just before a death
+	 * is still shown. */
+	console_handle(&m->con, pfd, m->o->foreground ? m->o->out_fd : -1);
+	if (m->dom_up)
+		for (i = 0; i <= m->dom.nr_dms; i++)
+			if (pfd[s_proc + i].revents & POLLIN)
+				monitor_proc_exited(m, i);
+	control_handle(&m->ctl, pfd);
+	monitor_timers(m);
+	if (m->o->log)
+		logfile_check(m->o->log);
+}
+
+static void monitor_write_pid(unsigned domid)
+{
+	char path[96], text[24];
+	FILE *f;
+
+	rundir_path(domid, "pid", path, sizeof(path));
+	f = fopen(path, "we");
+	if (!f)
+		return;
+	snprintf(text, sizeof(text), "%d\n", (int)getpid());
+	fputs(text, f);
+	fclose(f);
+}
+
+int monitor_run(const struct monitor_opts *o, struct monitor_result *res)
+{
+	static struct monitor mon; /* the console ring is large */
+	struct monitor *m = &mon;
+	char path[96], log_path[96], err[256];
+	enum domcfg_action action;
+	sigset_t sigs;
+	int r, rc = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->o = o;
+	m->cfg = o->cfg;
+	m->created_rt = util_realtime_ns();
+	m->sig_fd = -1;
+	m->ready_fd = o->ready_fd;
+	m->con.listen_fd = m->ctl.listen_fd = -1;
 
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -199,105 +855,72 @@ int monitor_run(const struct domcfg *cfg, unsigned domid, int out_fd,
 	sigaddset(&sigs, SIGHUP);
 	sigaddset(&sigs, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
-	m.sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	m->sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	monitor_write_pid(o->domid);
 
-	r = launch_domain_start(&m.dom, err, sizeof(err));
+	rundir_path(o->domid, "console", path, sizeof(path));
+	rundir_path(o->domid, "console.log", log_path, sizeof(log_path));
+	r = console_init(&m->con, path, log_path);
+	if (r == 0) {
+		rundir_path(o->domid, "control", path, sizeof(path));
+		r = control_init(&m->ctl, path, monitor_exec, m);
+	}
 	if (r) {
-		res->status = MONITOR_STATUS_FAILURE;
-		snprintf(res->reason, sizeof(res->reason), "%s", err);
-		close(m.sig_fd);
-		return r;
+		m->res.status = MONITOR_STATUS_FAILURE;
+		snprintf(m->res.reason, sizeof(m->res.reason),
+			 "cannot create the domain's sockets: %s",
+			 strerror(-r));
+		rc = r;
+		goto out;
 	}
 
-	while (!m.ended) {
-		struct pollfd pfd[5 + LAUNCH_MAX_DMS];
-		unsigned n = 0, first_dm;
-
-		pfd[n++] = (struct pollfd){ .fd = m.dom.ctl_fd, .events = POLLIN };
-		pfd[n++] = (struct pollfd){ .fd = m.dom.log_fd, .events = POLLIN };
-		pfd[n++] = (struct pollfd){ .fd = m.dom.console_fd,
-					    .events = POLLIN };
-		pfd[n++] = (struct pollfd){ .fd = m.sig_fd, .events = POLLIN };
-		pfd[n++] = (struct pollfd){ .fd = m.dom.hv.exited ? -1
-								  : m.dom.hv.pidfd,
-					    .events = POLLIN };
-		first_dm = n;
-		for (i = 0; i < m.dom.nr_dms; i++)
-			pfd[n++] = (struct pollfd){
-				.fd = m.dom.dms[i].exited ? -1
-							  : m.dom.dms[i].pidfd,
-				.events = POLLIN
-			};
-		if (poll(pfd, n, 200) < 0 && errno != EINTR)
-			break;
-		/* On POLLHUP alone hv is exiting: its pidfd tells how. */
-		if (pfd[0].revents & POLLIN)
-			monitor_hv_msg(&m);
-		if (pfd[1].revents)
-			monitor_relay(m.dom.log_fd, STDERR_FILENO);
-		if (pfd[2].revents)
-			monitor_relay(m.dom.console_fd, m.out_fd);
-		if (pfd[3].revents & POLLIN) {
-			struct signalfd_siginfo si;
-
-			if (read(m.sig_fd, &si, sizeof(si)) == sizeof(si) &&
-			    si.ssi_signo != SIGPIPE)
-				monitor_set_result(&m, MONITOR_STATUS_FAILURE,
-						   "destroyed by signal %u",
-						   si.ssi_signo);
-		}
-		if (pfd[4].revents & POLLIN)
-			monitor_proc_exited(&m, &m.dom.hv);
-		for (i = 0; i < m.dom.nr_dms; i++)
-			if (pfd[first_dm + i].revents & POLLIN) {
-				monitor_proc_exited(&m, &m.dom.dms[i]);
-				if (!dm_death_at)
-					dm_death_at = util_now_ns();
+	r = monitor_boot(m);
+	if (r) {
+		rc = r;
+		goto out;
+	}
+	while (!m->quit) {
+		monitor_loop_once(m);
+		if (m->dom_up && (m->ended || m->destroy)) {
+			monitor_teardown(m, &action);
+			if (action == DOMCFG_ACTION_RESTART) {
+				m->restarts++;
+				control_event(&m->ctl, "RESET", NULL);
+				log_info("domain %s: %s; restarting",
+					 m->cfg->name, m->res.reason);
+				r = monitor_boot(m);
+				if (r) {
+					log_err("restarting domain %s: %s",
+						m->cfg->name, m->res.reason);
+					m->quit = 1;
+				}
+			} else if (action == DOMCFG_ACTION_PRESERVE) {
+				m->preserved = 1;
+				log_info("domain %s: %s; preserved until "
+					 "destroyed", m->cfg->name,
+					 m->res.reason);
+			} else {
+				m->quit = 1;
 			}
-		/* A DM died and hv said nothing within a second. */
-		if (!m.ended && dm_death_at &&
-		    util_now_ns() - dm_death_at > 1000000000ll)
-			monitor_set_result(&m, MONITOR_STATUS_FAILURE, "%s",
-					   m.res.dm_death);
-		if (!m.ended && !m.res.running &&
-		    util_now_ns() - start >
-			    MONITOR_START_TIMEOUT_MS * 1000000ll)
-			monitor_set_result(&m, MONITOR_STATUS_FAILURE,
-					   "domain did not start within %d ms",
-					   MONITOR_START_TIMEOUT_MS);
+		} else if (!m->dom_up && m->destroy) {
+			m->quit = 1;
+		}
 	}
 
-	for (i = 0; i < m.dom.nr_dms; i++)
-		dm_seen[i] = m.dom.dms[i].exited;
-	launch_domain_kill(&m.dom);
-	launch_domain_reap(&m.dom);
-	/* Whatever the processes wrote before they died. */
-	monitor_relay(m.dom.log_fd, STDERR_FILENO);
-	if (m.dom.console_fd >= 0)
-		monitor_relay(m.dom.console_fd, m.out_fd);
-	/* A DM that died on its own while hv's report ended the loop first
-	 * (hv sees its socket close before its pidfd is readable): say how,
-	 * as the loop would have. Our own SIGKILL and a clean exit after hv
-	 * went away are not news. */
-	for (i = 0; i < m.dom.nr_dms; i++) {
-		const struct launch_proc *p = &m.dom.dms[i];
-		char what[128];
-
-		if (dm_seen[i] || !p->exited ||
-		    (p->wstatus_code == CLD_KILLED && p->wstatus == SIGKILL) ||
-		    (p->wstatus_code == CLD_EXITED && p->wstatus == 0))
-			continue;
-		monitor_describe_exit(p, what, sizeof(what));
-		log_err("%s", what);
-	}
-	if (m.res.dm_death[0] && m.res.kind == MONITOR_END_FAULT)
-		log_err("%s", m.res.dm_death);
-	close(m.dom.ctl_fd);
-	close(m.dom.log_fd);
-	if (m.dom.console_fd >= 0)
-		close(m.dom.console_fd);
-	close(m.sig_fd);
+out:
+	/* Everything is gone before a waiting client sees its socket close:
+	 * `safepc destroy` returns only then. */
+	if (rundir_remove(o->domid, err, sizeof(err)))
+		log_err("removing domain %u: %s", o->domid, err);
+	if (!m->ever_ran)
+		monitor_ready(m, "ERR %s", m->res.reason);
+	else
+		monitor_ready(m, "OK");
+	control_close(&m->ctl, 500);
+	console_close(&m->con);
+	if (m->sig_fd >= 0)
+		close(m->sig_fd);
 	sigprocmask(SIG_UNBLOCK, &sigs, NULL);
-	*res = m.res;
-	return 0;
+	*res = m->res;
+	return m->ever_ran ? 0 : (rc ? rc : -EIO);
 }

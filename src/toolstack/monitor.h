@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* The per-domain monitor: runs one domain to its end. */
+/*
+ * The per-domain monitor: runs one domain from its start until it is
+ * destroyed, across restarts (on_reboot/on_poweroff/on_crash = restart)
+ * and while a shut-down domain is preserved. It serves the domain's
+ * control and console sockets and removes the domain's record at the end.
+ */
 #ifndef SAFEPC_TOOLSTACK_MONITOR_H
 #define SAFEPC_TOOLSTACK_MONITOR_H
 
 #include "toolstack/domcfg.h"
+#include "toolstack/logfile.h"
 
 /* Exit status for any failure: debug-exit statuses are always odd. */
 #define MONITOR_STATUS_FAILURE 2
@@ -24,13 +30,29 @@ struct monitor_result {
 	char dm_death[128];
 };
 
+struct monitor_opts {
+	const struct domcfg *cfg;
+	unsigned domid;
+	/* -F: the console is copied to out_fd (blocking), logs stay on
+	 * stderr and SIGHUP destroys the domain. */
+	int foreground;
+	int out_fd;
+	/* Daemon: "OK\n" is written here once the guest runs, or
+	 * "ERR reason\n" when it never will (after the domain's record is
+	 * removed); then it is closed. -1 for none. */
+	int ready_fd;
+	/* Daemon: the monitor's log (on stderr), rotated when too large. */
+	struct logfile *log;
+};
+
 /*
- * monitor_run - starts domain `domid` from `cfg`, relays its console to
- * out_fd and its logs to stderr, and returns when it has ended and every
- * process is gone. Returns 0 (see *res) or -errno when it could not start
- * (res->reason says why).
+ * monitor_run - starts the domain and runs it until it is destroyed (by
+ * its on_* actions, a `quit` on the control socket, a shutdown timeout or
+ * SIGTERM/SIGINT), then removes every trace of it, including the record
+ * in /run/safepc/dom/<id> (the caller holds its lock). *res describes the
+ * last run of the guest. Returns 0 when the guest ran, or -errno when it
+ * could not start (res->reason says why).
  */
-int monitor_run(const struct domcfg *cfg, unsigned domid, int out_fd,
-		struct monitor_result *res);
+int monitor_run(const struct monitor_opts *o, struct monitor_result *res);
 
 #endif
