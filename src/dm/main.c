@@ -8,6 +8,7 @@
  *   safepc-dm --tag T --memory-mb N --vcpus N [--seccomp-log]
  *             --dev SPEC [--dev SPEC]...
  *   safepc-dm --list-devices
+ *   safepc-dm --print-allowlist
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 
 #include "common/log.h"
 #include "dm/dm.h"
+#include "dm/seccomp.h"
 #include "proto/launch.h"
 
 static struct dm dm_state;
@@ -65,6 +67,8 @@ int main(int argc, char **argv)
 	/* exec made us dumpable again: no core, no ptrace by our uid. */
 	prctl(PR_SET_DUMPABLE, 0);
 	log_init("dm", LOG_INFO);
+	if (argc == 2 && !strcmp(argv[1], "--print-allowlist"))
+		return dm_seccomp_print();
 	if (argc == 2 && !strcmp(argv[1], "--list-devices")) {
 		devices_list();
 		return 0;

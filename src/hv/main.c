@@ -9,6 +9,7 @@
  *   safepc-hv --tag T --memory-mb N --vcpus N [--cmdline S]
  *             [--floor-port P] [--dm-timeout-ms N]
  *             [--dm IDX,TAG]... [--grant IDX,KIND[,A[,B]]]... [--module ARGS]...
+ *   safepc-hv --print-allowlist
  */
 #include <errno.h>
 #include <poll.h>
@@ -324,6 +325,8 @@ int main(int argc, char **argv)
 
 	/* exec made us dumpable again: no core, no ptrace by our uid. */
 	prctl(PR_SET_DUMPABLE, 0);
+	if (argc == 2 && !strcmp(argv[1], "--print-allowlist"))
+		return hv_seccomp_print();
 	log_init("hv", LOG_INFO);
 	hv_parse_args(vm, argc, argv);
 	hv_setup(vm);

@@ -1,92 +1,162 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * safepc-hv's seccomp allowlist. Every syscall hv makes after start-up is
- * listed here with the narrowest arguments that work; anything else kills
- * the process, and the monitor names the syscall in the domain log.
+ * safepc-hv's seccomp allowlist, as a table (common/seccomp_table.h): one
+ * rule per syscall hv makes after start-up, with the narrowest arguments
+ * that work and the code path that needs it. KVM ioctls are allowed only on
+ * this VM's own fds, and only the requests the running VM needs (the VM is
+ * built before the filter is installed). Anything else kills the process,
+ * and the monitor names the syscall in the domain log.
+ *
+ * tests/seccomp checks every rule both ways and that each rule not marked
+ * rare is used by real domains; keep the table minimal.
  */
 #include <errno.h>
 #include <linux/kvm.h>
-#include <sched.h>
 #include <seccomp.h>
-#include <sys/mman.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "common/log.h"
+#include "common/seccomp_table.h"
+#include "common/util.h"
 #include "hv/hv.h"
 #include "hv/seccomp.h"
 
-/* Syscalls allowed with any arguments. */
-static const int hv_seccomp_plain[] = {
-	SCMP_SYS(read),		SCMP_SYS(write),
-	SCMP_SYS(close),	SCMP_SYS(poll),
-	SCMP_SYS(ppoll),	SCMP_SYS(futex),
-	SCMP_SYS(recvfrom),	SCMP_SYS(sendto),
-	SCMP_SYS(munmap),	SCMP_SYS(madvise),
-	SCMP_SYS(brk),		SCMP_SYS(rt_sigaction),
-	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn), SCMP_SYS(restart_syscall),
-	SCMP_SYS(set_robust_list), SCMP_SYS(rseq),
-	SCMP_SYS(exit),		SCMP_SYS(exit_group),
-	SCMP_SYS(clock_gettime), SCMP_SYS(clock_nanosleep),
-	SCMP_SYS(gettid),	SCMP_SYS(getpid),
-	SCMP_SYS(tgkill),	SCMP_SYS(pause),
-	SCMP_SYS(sched_yield),
+const struct seccomp_rule_desc hv_seccomp_rules[] = {
+	/* The main thread: monitor and DMs. */
+	SECCOMP_RULE(poll, SECCOMP_ARG_ANY, 0,
+		     "hv_serve waits on the control socket and every dm_op "
+		     "socket"),
+	SECCOMP_RULE(recvfrom, SECCOMP_ARG_ANY, 0,
+		     "recv() of monitor commands (hv_ctl_handle) and dm_op "
+		     "requests (dmop_handle)"),
+	SECCOMP_RULE(sendto, SECCOMP_ARG_ANY, 0,
+		     "send() of dm_op answers (dmop_handle), RUNNING and the "
+		     "stop report to the monitor (hv_serve, hv_stop)"),
+	SECCOMP_RULE(write, SECCOMP_ARG_ANY, 0,
+		     "log lines (common/log.c); waking a sleeping DM through "
+		     "its eventfd (ioreq_notify)"),
+	SECCOMP_RULE(futex, SECCOMP_ARG_ANY, 0,
+		     "vCPU threads sleep on a DM's ioreq slot (ioreq_wait); "
+		     "pthread rwlock/mutex/condvar waits (ranges_lock, "
+		     "buf_lock, pause_lock)"),
+	SECCOMP_RULE(exit_group, SECCOMP_ARG_ANY, 0,
+		     "hv_stop ends the process with _exit() after its report"),
+	/* KVM, on this VM's fds only. */
+	SECCOMP_IOCTL(SECCOMP_ARG_IOCTL_VCPU, KVM_RUN, 0,
+		      "vcpu_thread runs the guest"),
+	SECCOMP_IOCTL(SECCOMP_ARG_IOCTL_VM, KVM_IRQ_LINE, 0,
+		      "a DM's SET_ISA_IRQ_LEVEL dm_op (dmop_irq, "
+		      "kvm_set_irq)"),
+	/* Starting the vCPU threads (vcpu_start_all, pthread_create). */
+	SECCOMP_RULE(clone, SECCOMP_ARG_THREAD, 0,
+		     "pthread_create of each vCPU thread"),
+	SECCOMP_RULE(clone3, SECCOMP_ARG_ENOSYS, 0,
+		     "glibc's pthread_create tries clone3 first; seccomp "
+		     "cannot read its flags (in memory), so ENOSYS makes "
+		     "glibc fall back to clone"),
+	SECCOMP_RULE(mmap, SECCOMP_ARG_ANON_NO_EXEC, 0,
+		     "pthread_create maps each vCPU thread's stack"),
+	SECCOMP_RULE(mprotect, SECCOMP_ARG_NO_EXEC, 0,
+		     "pthread_create makes the stack read/write above its "
+		     "guard page"),
+	SECCOMP_RULE(rt_sigaction, SECCOMP_ARG_ANY, 0,
+		     "vcpu_start_all installs the vCPU kick handler"),
+	SECCOMP_RULE(rt_sigprocmask, SECCOMP_ARG_ANY, 0,
+		     "vcpu_start_all blocks the kick signal, each vCPU thread "
+		     "unblocks it; glibc's pthread_create and pthread_kill "
+		     "block signals around their work"),
+	SECCOMP_RULE(set_robust_list, SECCOMP_ARG_ANY, 0,
+		     "glibc's thread start-up registers the robust mutex "
+		     "list of each vCPU thread"),
+	SECCOMP_RULE(rseq, SECCOMP_ARG_ANY, 0,
+		     "glibc's thread start-up registers the restartable "
+		     "sequence area of each vCPU thread"),
+	/* Rare paths. */
+	SECCOMP_IOCTL(SECCOMP_ARG_IOCTL_VCPU, KVM_GET_REGS, 1,
+		      "KVM_EXIT_INTERNAL_ERROR: vcpu_report_internal reads "
+		      "the guest's rip for the log"),
+	SECCOMP_RULE(getpid, SECCOMP_ARG_ANY, 1,
+		     "HVCTL_CMD_PAUSE: vcpu_kick_all's pthread_kill calls "
+		     "tgkill(getpid(), tid)"),
+	SECCOMP_RULE(tgkill, SECCOMP_ARG_ANY, 1,
+		     "HVCTL_CMD_PAUSE: vcpu_kick_all's pthread_kill"),
+	SECCOMP_RULE(rt_sigreturn, SECCOMP_ARG_ANY, 1,
+		     "HVCTL_CMD_PAUSE: return from the vCPU kick handler"),
+	SECCOMP_RULE(pause, SECCOMP_ARG_ANY, 1,
+		     "two threads stop the domain at once: the second waits "
+		     "in hv_stop for the first's _exit()"),
+	SECCOMP_RULE(exit, SECCOMP_ARG_ANY, 1,
+		     "a vCPU thread sees `stopping` while another thread is "
+		     "in hv_stop and returns: glibc ends the thread"),
+	SECCOMP_RULE(madvise, SECCOMP_ARG_ANY, 1,
+		     "the same thread exit: glibc gives back the unused part "
+		     "of the thread's stack (MADV_DONTNEED)"),
+	SECCOMP_RULE(brk, SECCOMP_ARG_ANY, 1,
+		     "malloc grows the heap: pthread_create allocates each "
+		     "thread's TLS vector, which the heap left by start-up "
+		     "normally holds"),
+	SECCOMP_RULE(clock_gettime, SECCOMP_ARG_ANY, 1,
+		     "util_now_ns and log rate limits go through the vDSO; "
+		     "a syscall only when the host clocksource has no vDSO "
+		     "support (e.g. hpet, acpi_pm)"),
+	SECCOMP_RULE(restart_syscall, SECCOMP_ARG_ANY, 1,
+		     "a poll or futex wait with a timeout interrupted by a "
+		     "stop (SIGSTOP, cgroup freezer, ptrace) resumes"),
 };
+const unsigned hv_seccomp_nr_rules = ARRAY_SIZE(hv_seccomp_rules);
 
-/* ioctls on a vCPU fd, on the VM fd. */
-static const unsigned long hv_vcpu_ioctls[] = {
-	KVM_RUN, KVM_GET_REGS, KVM_SET_REGS, KVM_GET_SREGS,
-};
-static const unsigned long hv_vm_ioctls[] = {
-	KVM_IRQ_LINE,
-};
-
-static int hv_seccomp_ioctl(scmp_filter_ctx ctx, int fd, unsigned long req)
+/* Adds rule `r`, once per fd it applies to. */
+static int hv_seccomp_add(scmp_filter_ctx ctx, const struct hv_vm *vm,
+			  const struct seccomp_rule_desc *r)
 {
-	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 2,
-				SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fd),
-				SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)req));
+	unsigned i;
+	int err;
+
+	switch (r->arg) {
+	case SECCOMP_ARG_IOCTL_VCPU:
+		for (i = 0; i < vm->nr_vcpus; i++) {
+			err = seccomp_table_rule_add(ctx, r, vm->vcpus[i].fd);
+			if (err)
+				return err;
+		}
+		return 0;
+	case SECCOMP_ARG_IOCTL_VM:
+		return seccomp_table_rule_add(ctx, r, vm->vm_fd);
+	default:
+		return seccomp_table_rule_add(ctx, r, -1);
+	}
 }
 
 int hv_seccomp_apply(struct hv_vm *vm)
 {
 	scmp_filter_ctx ctx;
-	unsigned i, j;
-	int r = 0;
+	unsigned i;
+	int r;
 
 	ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (!ctx)
 		return -ENOMEM;
-	for (i = 0; i < sizeof(hv_seccomp_plain) / sizeof(int) && !r; i++)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, hv_seccomp_plain[i],
-				     0);
-	/* Memory: never executable. */
-	if (!r)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
-				     SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-	if (!r)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
-				     SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-	/* Threads only (vCPUs): clone must carry CLONE_THREAD; clone3's
-	 * flags live in memory seccomp cannot read, so it fails with ENOSYS
-	 * and glibc falls back to clone. */
-	if (!r)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-				     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD,
-					     CLONE_THREAD));
-	if (!r)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
-				     SCMP_SYS(clone3), 0);
-	for (i = 0; i < vm->nr_vcpus && !r; i++)
-		for (j = 0; j < sizeof(hv_vcpu_ioctls) / sizeof(long) && !r; j++)
-			r = hv_seccomp_ioctl(ctx, vm->vcpus[i].fd,
-					     hv_vcpu_ioctls[j]);
-	for (j = 0; j < sizeof(hv_vm_ioctls) / sizeof(long) && !r; j++)
-		r = hv_seccomp_ioctl(ctx, vm->vm_fd, hv_vm_ioctls[j]);
+	/* i386 and x32 syscalls are never legitimate here. */
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+			     SCMP_ACT_KILL_PROCESS);
+	for (i = 0; i < hv_seccomp_nr_rules && !r; i++) {
+		const struct seccomp_rule_desc *rule = &hv_seccomp_rules[i];
+
+		r = hv_seccomp_add(ctx, vm, rule);
+		if (r)
+			log_err("seccomp: rule %s: %s", rule->name,
+				strerror(-r));
+	}
 	if (!r)
 		r = seccomp_load(ctx);
 	if (r)
 		log_err("seccomp: %s", strerror(-r));
 	seccomp_release(ctx);
 	return r;
+}
+
+int hv_seccomp_print(void)
+{
+	return seccomp_table_print("safepc-hv", "kill the process",
+				   hv_seccomp_rules, hv_seccomp_nr_rules);
 }

@@ -1,0 +1,211 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# Every rule of the seccomp allowlists that is not marked rare must be used
+# by real domains: an allowlist entry no code path needs is a failure.
+#
+#   tests/seccomp/coverage.sh BUILD_DIR
+#
+# Runs the guest programs serial, rtc, irq and smp (tests/guest/unittests.cfg)
+# under `safepc create` inside `strace -f`, collects the syscalls each jailed
+# hv and DM process (and its threads) made after its filter was installed
+# (the successful `seccomp(SECCOMP_SET_MODE_FILTER, ...)`), and checks them
+# against `safepc-hv --print-allowlist` and `safepc-dm --print-allowlist`:
+#   - every rule marked "always" must appear (an ioctl rule by its request);
+#   - nothing outside the allowlist may appear (it would have been killed).
+# Rules marked "rare" are listed as seen or not, for information.
+#
+# strace, as root, follows the jailed processes although they are not
+# dumpable and live in their own pid namespaces: it attaches at fork, before
+# the jail is applied. --decode-pids=pidns maps the thread ids clone returns
+# inside the domain's pid namespace to strace's, so vCPU threads are
+# attributed to their hv.
+#
+# Exit status: 0 pass, 1 fail, 77 skip (no root, /dev/kvm, strace or guest
+# programs).
+set -u
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+table=$here/../guest/unittests.cfg
+build=${1:-}
+[ -n "$build" ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
+build=$(cd "$build" && pwd)
+programs=(serial rtc irq smp)
+
+skip() { echo "SKIP: $*"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "not root (the jail needs it)"
+[ -e /dev/kvm ] || skip "no /dev/kvm"
+[ -r /dev/kvm ] && [ -w /dev/kvm ] || skip "/dev/kvm is not accessible"
+command -v strace >/dev/null || skip "strace not installed (scripts/deps)"
+strace --decode-pids=pidns -o /dev/null true 2>/dev/null ||
+	skip "strace too old for --decode-pids=pidns (needs 5.19)"
+for f in safepc safepc-hv safepc-dm; do
+	[ -x "$build/$f" ] || { echo "FAIL: no $build/$f"; exit 1; }
+done
+for p in "${programs[@]}"; do
+	[ -f "$build/tests/guest/$p.elf" ] ||
+		skip "no guest program $build/tests/guest/$p.elf"
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/seccomp-coverage-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# One key of the [name] section of unittests.cfg (default $3).
+cfg_get() {
+	awk -v want="[$1]" -v key="$2" -v dflt="$3" '
+		{ sub(/#.*/, ""); gsub(/^[ \t]+|[ \t]+$/, "") }
+		/^\[.*\]$/ { in_sec = ($0 == want); next }
+		in_sec && index($0, "=") {
+			k = substr($0, 1, index($0, "=") - 1)
+			v = substr($0, index($0, "=") + 1)
+			gsub(/[ \t]+$/, "", k); gsub(/^[ \t]+/, "", v)
+			if (k == key) { print v; found = 1; exit }
+		}
+		END { if (!found) print dflt }' "$table"
+}
+
+# Prints "KIND NAME" for each syscall a filtered hv or DM process made after
+# its filter, NAME being ioctl(REQUEST) for an ioctl. Also prints
+# "filtered KIND PID" once per process whose filter it saw.
+collect() {
+	awk '
+	function sysname(line,   s) {
+		s = line
+		sub(/^[0-9]+ +/, "", s)
+		if (s ~ /^(<\.\.\.|\+\+\+|---)/) return ""
+		if (!match(s, /^[a-z_0-9]+\(/)) return ""
+		name = substr(s, 1, RLENGTH - 1)
+		if (name == "ioctl") {
+			s = substr(s, RLENGTH + 1)
+			sub(/^[^,]*, */, "", s)
+			sub(/[ ,)].*$/, "", s)
+			name = "ioctl(" s ")"
+		}
+		return name
+	}
+	# Pass 1: which pids are hv or a DM, when each installed its
+	# filter, and the threads each started afterwards.
+	NR == FNR {
+		pid = $1
+		if ($0 ~ /execve(at)?\(.*\["safepc-hv"/) kind[pid] = "hv"
+		if ($0 ~ /execve(at)?\(.*\["safepc-dm"/) kind[pid] = "dm"
+		if ((pid in kind) && !(pid in on) &&
+		    $0 ~ /seccomp\(SECCOMP_SET_MODE_FILTER, [^,]*, \{/)
+			pend[pid] = 1
+		if ((pid in pend) && $0 ~ /= 0$/ &&
+		    ($0 ~ /seccomp resumed/ ||
+		     $0 ~ /seccomp\(SECCOMP_SET_MODE_FILTER/)) {
+			on[pid] = FNR
+			delete pend[pid]
+			print "filtered", kind[pid], pid
+		}
+		if ((pid in on) && $0 ~ /clone/ &&
+		    match($0, /= [0-9]+ \/\* [0-9]+ in strace.s PID NS \*\/$/)) {
+			c = $0
+			sub(/ in strace.s PID NS \*\/$/, "", c)
+			sub(/.* /, "", c)
+			kind[c] = kind[pid]
+			on[c] = 0
+		}
+		next
+	}
+	{
+		pid = $1
+		if (!(pid in on) || FNR <= on[pid]) next
+		n = sysname($0)
+		if (n != "") print kind[pid], n
+	}' "$1" "$1"
+}
+
+fail=0
+: > "$tmp/seen"
+for p in "${programs[@]}"; do
+	smp=$(cfg_get "$p" smp 1)
+	extra=$(cfg_get "$p" extra "")
+	timeout=$(cfg_get "$p" timeout 60)
+	status=$(cfg_get "$p" status 1)
+	cat > "$tmp/$p.cfg" <<-CFG
+	name = "seccov-$p-$$"
+	memory = 128
+	vcpus = $smp
+	kernel = "$build/tests/guest/$p.elf"
+	extra = "$extra"
+	CFG
+	# strace slows the domain down: twice the table's timeout.
+	timeout -k 5 $((timeout * 2)) strace -f -qq --decode-pids=pidns \
+		-o "$tmp/$p.strace" "$build/safepc" create -F "$tmp/$p.cfg" \
+		</dev/null >"$tmp/$p.out" 2>&1
+	rc=$?
+	# The domain must run to its end as it does without strace; the
+	# guest's own timing checks may fail at strace's pace, which does
+	# not change the syscalls hv and the DM make.
+	if ! grep -q '^SUMMARY:' "$tmp/$p.out" ||
+		! grep -q 'stopping domain: guest exited through the debug port' \
+			"$tmp/$p.out" ||
+		grep -q 'seccomp violation' "$tmp/$p.out"; then
+		echo "FAIL: guest $p under strace did not run to its end" \
+			"(exit status $rc)"
+		tail -n 20 "$tmp/$p.out" | sed 's/^/  | /'
+		fail=1
+		continue
+	fi
+	if [ "$rc" != "$status" ]; then
+		echo "note: guest $p reported failures under strace (exit" \
+			"status $rc, timing):"
+		grep '^FAIL:' "$tmp/$p.out" | sed 's/^/  | /'
+	fi
+	collect "$tmp/$p.strace" > "$tmp/$p.calls"
+	for k in hv dm; do
+		if ! grep -q "^filtered $k " "$tmp/$p.calls"; then
+			echo "FAIL: guest $p: strace did not see $k install its" \
+				"filter (did strace follow the jailed processes?)"
+			fail=1
+		fi
+	done
+	grep -v '^filtered ' "$tmp/$p.calls" | sort -u >> "$tmp/seen"
+	echo "ran: guest $p ($smp vCPUs): $(grep -c '^filtered ' "$tmp/$p.calls")" \
+		"jailed processes, $(grep -vc '^filtered ' "$tmp/$p.calls")" \
+		"syscalls after their filters"
+done
+sort -u -o "$tmp/seen" "$tmp/seen"
+
+for k in hv dm; do
+	"$build/safepc-$k" --print-allowlist | grep -v '^#' > "$tmp/$k.allow" || {
+		echo "FAIL: safepc-$k --print-allowlist"
+		fail=1
+		continue
+	}
+	missing=() rare_seen=() rare_unseen=()
+	while IFS=$'\t' read -r name filter when why; do
+		if grep -qxF "$k $name" "$tmp/seen"; then
+			[ "$when" = rare ] && rare_seen+=("$name")
+			continue
+		fi
+		if [ "$when" = rare ]; then
+			rare_unseen+=("$name")
+		else
+			missing+=("$name")
+			echo "FAIL: $k: '$name' ($filter) is allowlisted as always" \
+				"needed, but no run used it: $why"
+		fi
+	done < "$tmp/$k.allow"
+	[ ${#missing[@]} = 0 ] || fail=1
+	# Anything outside the allowlist would have killed the process.
+	extra=$(awk -v k="$k" '$1 == k { print $2 }' "$tmp/seen" |
+		grep -vxF -f <(cut -f1 "$tmp/$k.allow") | tr '\n' ' ')
+	if [ -n "$extra" ]; then
+		echo "FAIL: $k: used outside its allowlist: $extra"
+		fail=1
+	fi
+	n_always=$(awk -F'\t' '$3 == "always"' "$tmp/$k.allow" | wc -l)
+	echo "$k: $((n_always - ${#missing[@]}))/$n_always always-needed" \
+		"rules used; rare rules used: ${rare_seen[*]:-none};" \
+		"rare rules not used: ${rare_unseen[*]:-none}"
+done
+
+if [ $fail = 0 ]; then
+	echo "PASS: every always-needed allowlist rule of hv and the DM is used"
+	exit 0
+fi
+echo "FAIL: seccomp allowlist coverage"
+exit 1

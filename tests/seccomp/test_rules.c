@@ -1,0 +1,1176 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The seccomp allowlists of safepc-dm and safepc-hv, rule by rule, against
+ * the real filter in the real kernel.
+ *
+ *   test_seccomp_rules dm|hv
+ *
+ * For every rule of the table (dm_seccomp_rules, hv_seccomp_rules) a
+ * forked child installs the filter exactly as the program does
+ * (dm_seccomp_apply with a zeroed struct dm; hv_seccomp_apply with a small
+ * VM built from /dev/kvm), makes the allowed call with valid arguments and
+ * must live, without EPERM or ENOSYS; for a rule with an argument filter,
+ * each changed argument (PROT_EXEC, no CLONE_THREAD, another ioctl request
+ * or fd, ...) must kill the child with SIGSYS. A rule without a probe here
+ * is a failure, so a new rule needs a new test. Then a list of forbidden
+ * calls (open, socket, execve, ptrace, ...) must each kill, and the loaded
+ * filter, read back with PTRACE_SECCOMP_GET_FILTER and run in a small BPF
+ * interpreter, must allow exactly the table's syscalls and kill every other
+ * number and the i386 and x32 ABIs.
+ *
+ * Every kill writes an audit record to the kernel log, where the monitor
+ * looks up the syscall of a killed DM (toolstack/kmsg.c); the test keeps
+ * kills few and, at the end, waits out the kernel's printk rate limit so
+ * that later tests' records are not suppressed.
+ *
+ * Exit status: 0 all passed, 1 a failure, 77 skipped (hv without /dev/kvm).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/futex.h>
+#include <linux/kvm.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/seccomp_table.h"
+#include "dm/dm.h"
+#include "dm/seccomp.h"
+#include "hv/hv.h"
+#include "hv/seccomp.h"
+
+#define TEST_NR_VCPUS 2
+#define TEST_CHILD_TIMEOUT_MS 10000
+#define TEST_SWEEP_MAX_NR 1024
+#define TEST_MAX_INSNS 4096
+
+/* Child exit statuses (anything but a SIGSYS or these is a failure). */
+enum {
+	CHILD_OK = 0,
+	CHILD_DENIED = 10,	/* the allowed call got EPERM/ENOSYS */
+	CHILD_WRONG_ERRNO = 11, /* not the errno the probe wants */
+	CHILD_LIVED = 12,	/* a call that must kill returned */
+	CHILD_SETUP = 13,	/* setting up (KVM, filter) failed */
+	CHILD_EXITED = 42,	/* the status exit/exit_group probes use */
+	CHILD_FORKED = 99,	/* a forbidden fork ran: the new child */
+};
+
+/* What a child prepares before its filter is installed. */
+struct env {
+	int kind_hv;
+	int pipe_r, pipe_w;	/* a pipe with bytes ready to read */
+	int sock[2];		/* a connected socketpair, bytes queued */
+	int memfd;		/* one page */
+	void *page;		/* an anonymous read/write page */
+	uint32_t futex_word;
+	pid_t pid, tid;
+	int kvm_fd, vm_fd, vm_fd_dup;
+	int vcpu_fd[TEST_NR_VCPUS];
+	struct hv_vm *vm;
+};
+
+typedef long (*test_call)(struct env *e);
+
+static struct hv_vm test_vm;
+static volatile sig_atomic_t test_got_signal;
+static unsigned test_pass, test_fail, test_kills;
+static int64_t test_first_kill_ns;
+static const char *test_kind;
+
+static int64_t test_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void test_report(int ok, const char *rule, const char *what,
+			const char *detail)
+{
+	printf("%s: %s: %s: %s%s%s\n", ok ? "PASS" : "FAIL", test_kind, rule,
+	       what, detail[0] ? ": " : "", detail);
+	fflush(stdout);
+	if (ok)
+		test_pass++;
+	else
+		test_fail++;
+}
+
+static void test_signal_handler(int sig)
+{
+	(void)sig;
+	test_got_signal = 1;
+}
+
+/* ---- The child's world, built before the filter ---- */
+
+static int env_kvm(struct env *e)
+{
+	struct kvm_run *run;
+	int i, size;
+
+	e->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (e->kvm_fd < 0)
+		return -1;
+	e->vm_fd = ioctl(e->kvm_fd, KVM_CREATE_VM, 0);
+	if (e->vm_fd < 0 || ioctl(e->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
+		return -1;
+	e->vm_fd_dup = dup(e->vm_fd);
+	size = ioctl(e->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (size <= 0)
+		return -1;
+	memset(&test_vm, 0, sizeof(test_vm));
+	test_vm.kvm_fd = e->kvm_fd;
+	test_vm.vm_fd = e->vm_fd;
+	test_vm.nr_vcpus = TEST_NR_VCPUS;
+	for (i = 0; i < TEST_NR_VCPUS; i++) {
+		e->vcpu_fd[i] = ioctl(e->vm_fd, KVM_CREATE_VCPU, i);
+		if (e->vcpu_fd[i] < 0)
+			return -1;
+		run = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE,
+			   MAP_SHARED, e->vcpu_fd[i], 0);
+		if (run == MAP_FAILED)
+			return -1;
+		/* KVM_RUN returns EINTR at once, never entering the guest. */
+		run->immediate_exit = 1;
+		test_vm.vcpus[i].fd = e->vcpu_fd[i];
+		test_vm.vcpus[i].run = run;
+	}
+	e->vm = &test_vm;
+	return 0;
+}
+
+static int env_init(struct env *e, int kind_hv)
+{
+	struct sigaction sa = { .sa_handler = test_signal_handler };
+	int p[2];
+
+	memset(e, 0, sizeof(*e));
+	e->kind_hv = kind_hv;
+	sigaction(SIGUSR1, &sa, NULL);
+	if (pipe(p) || socketpair(AF_UNIX, SOCK_STREAM, 0, e->sock))
+		return -1;
+	e->pipe_r = p[0];
+	e->pipe_w = p[1];
+	if (write(e->pipe_w, "xxxx", 4) != 4 ||
+	    send(e->sock[0], "xxxx", 4, 0) != 4)
+		return -1;
+	e->memfd = memfd_create("seccomp-test", MFD_CLOEXEC);
+	if (e->memfd < 0 || ftruncate(e->memfd, 4096))
+		return -1;
+	e->page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (e->page == MAP_FAILED)
+		return -1;
+	e->pid = getpid();
+	e->tid = gettid();
+	return kind_hv ? env_kvm(e) : 0;
+}
+
+/* Installs the program's own filter; `log` is dm_seccomp = "log". */
+static int env_apply(struct env *e, int log)
+{
+	struct dm dm;
+
+	if (e->kind_hv)
+		return hv_seccomp_apply(e->vm);
+	memset(&dm, 0, sizeof(dm));
+	dm.seccomp_log = log;
+	return dm_seccomp_apply(&dm);
+}
+
+/* ---- Allowed calls, one per rule ---- */
+
+static long call_read(struct env *e)
+{
+	char c;
+
+	return syscall(SYS_read, e->pipe_r, &c, 1);
+}
+
+static long call_write(struct env *e)
+{
+	return syscall(SYS_write, e->pipe_w, "x", 1);
+}
+
+static long call_poll(struct env *e)
+{
+	struct pollfd p = { .fd = e->pipe_r, .events = POLLIN };
+
+	return syscall(SYS_poll, &p, 1, 0);
+}
+
+static long call_sendto(struct env *e)
+{
+	return syscall(SYS_sendto, e->sock[0], "x", 1,
+		       MSG_DONTWAIT | MSG_NOSIGNAL, NULL, 0);
+}
+
+static long call_recvfrom(struct env *e)
+{
+	char c;
+
+	return syscall(SYS_recvfrom, e->sock[1], &c, 1, MSG_DONTWAIT, NULL,
+		       NULL);
+}
+
+static long call_futex_wake(struct env *e)
+{
+	return syscall(SYS_futex, &e->futex_word, FUTEX_WAKE, 1, NULL, NULL,
+		       0);
+}
+
+static long call_futex_wait(struct env *e)
+{
+	/* The word differs: EAGAIN at once, when allowed. */
+	return syscall(SYS_futex, &e->futex_word, FUTEX_WAIT,
+		       e->futex_word + 1, NULL, NULL, 0);
+}
+
+static long call_futex_wake_private(struct env *e)
+{
+	return syscall(SYS_futex, &e->futex_word, FUTEX_WAKE_PRIVATE, 1,
+		       NULL, NULL, 0);
+}
+
+static long call_exit_group(struct env *e)
+{
+	return syscall(SYS_exit_group, CHILD_EXITED);
+}
+
+static long call_exit(struct env *e)
+{
+	/* The only thread: the process ends with it. */
+	return syscall(SYS_exit, CHILD_EXITED);
+}
+
+static long call_brk(struct env *e)
+{
+	return syscall(SYS_brk, 0);
+}
+
+static long call_clock_gettime(struct env *e)
+{
+	struct timespec ts;
+
+	/* The syscall itself, not the vDSO. */
+	return syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+}
+
+static long call_restart_syscall(struct env *e)
+{
+	/* Nothing to restart: the kernel answers EINTR. */
+	return syscall(SYS_restart_syscall);
+}
+
+static long call_getpid(struct env *e)
+{
+	return syscall(SYS_getpid);
+}
+
+static long call_tgkill(struct env *e)
+{
+	return syscall(SYS_tgkill, e->pid, e->tid, 0);
+}
+
+static long call_rt_sigaction(struct env *e)
+{
+	struct sigaction sa = { .sa_handler = test_signal_handler };
+
+	return sigaction(SIGUSR2, &sa, NULL);
+}
+
+static long call_rt_sigprocmask(struct env *e)
+{
+	uint64_t set = 1ull << (SIGUSR2 - 1);
+
+	return syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL,
+		       sizeof(set));
+}
+
+static long call_rt_sigreturn(struct env *e)
+{
+	/* The parent sends SIGUSR1; the handler returns by rt_sigreturn. */
+	while (!test_got_signal)
+		__builtin_ia32_pause();
+	return 0;
+}
+
+static long call_pause(struct env *e)
+{
+	return syscall(SYS_pause);
+}
+
+static long call_set_robust_list(struct env *e)
+{
+	static struct robust_list_head head;
+
+	head.list.next = &head.list;
+	return syscall(SYS_set_robust_list, &head, sizeof(head));
+}
+
+static long call_rseq(struct env *e)
+{
+	static struct {
+		uint32_t cpu_id_start, cpu_id;
+		uint64_t rseq_cs;
+		uint32_t flags, pad[3];
+	} __attribute__((aligned(32))) area;
+
+	/* glibc registered its own area: EBUSY/EINVAL, never EPERM. */
+	return syscall(SYS_rseq, &area, sizeof(area), 0, 0x53053053);
+}
+
+static long call_madvise(struct env *e)
+{
+	return syscall(SYS_madvise, e->page, 4096, MADV_DONTNEED);
+}
+
+static long call_mmap(struct env *e)
+{
+	return syscall(SYS_mmap, NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+static long call_mmap_exec(struct env *e)
+{
+	return syscall(SYS_mmap, NULL, 4096, PROT_READ | PROT_EXEC,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+static long call_mmap_file(struct env *e)
+{
+	return syscall(SYS_mmap, NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_SHARED, e->memfd, 0);
+}
+
+static long call_mprotect(struct env *e)
+{
+	return syscall(SYS_mprotect, e->page, 4096, PROT_READ);
+}
+
+static long call_mprotect_exec(struct env *e)
+{
+	return syscall(SYS_mprotect, e->page, 4096, PROT_READ | PROT_EXEC);
+}
+
+static void *call_thread_fn(void *arg)
+{
+	return arg;
+}
+
+static long call_thread(struct env *e)
+{
+	pthread_t t;
+	void *ret;
+	int r;
+
+	/* clone3 (ENOSYS), then clone with CLONE_THREAD; the thread starts
+	 * and exits as a vCPU thread does. */
+	r = pthread_create(&t, NULL, call_thread_fn, e);
+	if (!r)
+		r = pthread_join(t, &ret);
+	if (!r && ret != e)
+		r = EIO;
+	errno = r;
+	return r ? -1 : 0;
+}
+
+static long call_fork(struct env *e)
+{
+	long r = syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
+
+	if (r == 0)
+		_exit(CHILD_FORKED);
+	return r;
+}
+
+static long call_clone3(struct env *e)
+{
+	struct clone_args a = { .exit_signal = SIGCHLD };
+	long r = syscall(SYS_clone3, &a, sizeof(a));
+
+	if (r == 0)
+		_exit(CHILD_FORKED);
+	return r;
+}
+
+static long call_kvm_run(struct env *e)
+{
+	long r = 0;
+	int i;
+
+	for (i = 0; i < TEST_NR_VCPUS && (r == 0 || errno == EINTR); i++)
+		r = ioctl(e->vcpu_fd[i], KVM_RUN, 0);
+	return r;
+}
+
+static long call_kvm_run_vm_fd(struct env *e)
+{
+	return ioctl(e->vm_fd, KVM_RUN, 0);
+}
+
+static long call_kvm_run_kvm_fd(struct env *e)
+{
+	return ioctl(e->kvm_fd, KVM_RUN, 0);
+}
+
+static long call_kvm_get_regs(struct env *e)
+{
+	struct kvm_regs regs;
+	long r = 0;
+	int i;
+
+	for (i = 0; i < TEST_NR_VCPUS && r == 0; i++)
+		r = ioctl(e->vcpu_fd[i], KVM_GET_REGS, &regs);
+	return r;
+}
+
+static long call_kvm_get_regs_vm_fd(struct env *e)
+{
+	struct kvm_regs regs;
+
+	return ioctl(e->vm_fd, KVM_GET_REGS, &regs);
+}
+
+static long call_kvm_set_regs(struct env *e)
+{
+	struct kvm_regs regs;
+
+	memset(&regs, 0, sizeof(regs));
+	regs.rflags = 2;
+	return ioctl(e->vcpu_fd[0], KVM_SET_REGS, &regs);
+}
+
+static long call_kvm_irq_line(struct env *e)
+{
+	struct kvm_irq_level l = { .irq = 4, .level = 1 };
+
+	return ioctl(e->vm_fd, KVM_IRQ_LINE, &l);
+}
+
+static long call_kvm_irq_line_dup(struct env *e)
+{
+	struct kvm_irq_level l = { .irq = 4, .level = 1 };
+
+	return ioctl(e->vm_fd_dup, KVM_IRQ_LINE, &l);
+}
+
+static long call_kvm_irq_line_vcpu(struct env *e)
+{
+	struct kvm_irq_level l = { .irq = 4, .level = 1 };
+
+	return ioctl(e->vcpu_fd[0], KVM_IRQ_LINE, &l);
+}
+
+static long call_kvm_create_vcpu(struct env *e)
+{
+	return ioctl(e->vm_fd, KVM_CREATE_VCPU, TEST_NR_VCPUS);
+}
+
+/* ---- Forbidden calls (harmless even if the filter let them through) -- */
+
+static long call_open(struct env *e)
+{
+	return syscall(SYS_open, "/", O_RDONLY | O_CLOEXEC);
+}
+
+static long call_openat(struct env *e)
+{
+	return syscall(SYS_openat, AT_FDCWD, "/", O_RDONLY | O_CLOEXEC);
+}
+
+static long call_socket(struct env *e)
+{
+	return syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
+}
+
+static long call_sendmsg(struct env *e)
+{
+	/* Could pass fds (SCM_RIGHTS); only sendto is allowed. */
+	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	return syscall(SYS_sendmsg, e->sock[0], &m, MSG_DONTWAIT);
+}
+
+static long call_execve(struct env *e)
+{
+	char *const argv[] = { "true", NULL };
+	char *const envp[] = { NULL };
+
+	return syscall(SYS_execve, "/bin/true", argv, envp);
+}
+
+static long call_ptrace(struct env *e)
+{
+	return syscall(SYS_ptrace, PTRACE_TRACEME, 0, NULL, NULL);
+}
+
+static long call_mount(struct env *e)
+{
+	return syscall(SYS_mount, NULL, NULL, NULL, 0, NULL);
+}
+
+static long call_bpf(struct env *e)
+{
+	return syscall(SYS_bpf, -1, NULL, 0);
+}
+
+static long call_kill(struct env *e)
+{
+	return syscall(SYS_kill, e->pid, 0);
+}
+
+static long call_prctl(struct env *e)
+{
+	return syscall(SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0);
+}
+
+static long call_seccomp(struct env *e)
+{
+	uint32_t action = SECCOMP_RET_KILL_PROCESS;
+
+	return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action);
+}
+
+static long call_memfd_create(struct env *e)
+{
+	return syscall(SYS_memfd_create, "x", MFD_CLOEXEC);
+}
+
+static long call_unshare(struct env *e)
+{
+	return syscall(SYS_unshare, 0);
+}
+
+static long call_close(struct env *e)
+{
+	return syscall(SYS_close, -1);
+}
+
+static long call_munmap(struct env *e)
+{
+	return syscall(SYS_munmap, e->page, 4096);
+}
+
+static long call_ioctl_tiocsti(struct env *e)
+{
+	/* On a pipe: ENOTTY if it ever got through. */
+	return syscall(SYS_ioctl, e->pipe_r, TIOCSTI, "x");
+}
+
+static long call_ioctl_fionread(struct env *e)
+{
+	int n;
+
+	return syscall(SYS_ioctl, e->pipe_r, FIONREAD, &n);
+}
+
+static long call_i386_getpid(struct env *e)
+{
+	long r = 20; /* getpid in the i386 table */
+
+	__asm__ volatile("int $0x80" : "+a"(r) : : "memory");
+	return r;
+}
+
+static long call_x32_getpid(struct env *e)
+{
+	return syscall(0x40000000 | SYS_getpid);
+}
+
+/* ---- Tables ---- */
+
+struct test_changed {
+	const char *what;
+	test_call call;
+};
+
+struct test_probe {
+	const char *rule;	/* as --print-allowlist names it */
+	test_call call;
+	int want_errno;		/* 0: anything but EPERM/ENOSYS */
+	int exit_status;	/* the call ends the process with this */
+	int poke;		/* the parent sends SIGUSR1 meanwhile */
+	struct test_changed changed[4];
+};
+
+#define CHANGED(what_, call_) { .what = (what_), .call = (call_) }
+
+static const struct test_probe test_probes[] = {
+	{ .rule = "read", .call = call_read },
+	{ .rule = "write", .call = call_write },
+	{ .rule = "poll", .call = call_poll },
+	{ .rule = "sendto", .call = call_sendto },
+	{ .rule = "recvfrom", .call = call_recvfrom },
+	{ .rule = "futex", .call = call_futex_wake },
+	{ .rule = "exit_group", .call = call_exit_group,
+	  .exit_status = CHILD_EXITED },
+	{ .rule = "exit", .call = call_exit, .exit_status = CHILD_EXITED },
+	{ .rule = "brk", .call = call_brk },
+	{ .rule = "clock_gettime", .call = call_clock_gettime },
+	{ .rule = "restart_syscall", .call = call_restart_syscall,
+	  .want_errno = EINTR },
+	{ .rule = "getpid", .call = call_getpid },
+	{ .rule = "tgkill", .call = call_tgkill },
+	{ .rule = "rt_sigaction", .call = call_rt_sigaction },
+	{ .rule = "rt_sigprocmask", .call = call_rt_sigprocmask },
+	{ .rule = "rt_sigreturn", .call = call_rt_sigreturn, .poke = 1 },
+	{ .rule = "pause", .call = call_pause, .want_errno = EINTR,
+	  .poke = 1 },
+	{ .rule = "set_robust_list", .call = call_set_robust_list },
+	{ .rule = "rseq", .call = call_rseq },
+	{ .rule = "madvise", .call = call_madvise },
+	{ .rule = "mmap", .call = call_mmap,
+	  .changed = { CHANGED("PROT_EXEC", call_mmap_exec),
+		       CHANGED("a file mapping (no MAP_ANONYMOUS)",
+			       call_mmap_file) } },
+	{ .rule = "mprotect", .call = call_mprotect,
+	  .changed = { CHANGED("PROT_EXEC", call_mprotect_exec) } },
+	{ .rule = "clone", .call = call_thread,
+	  .changed = { CHANGED("a fork (no CLONE_THREAD)", call_fork) } },
+	{ .rule = "clone3", .call = call_clone3, .want_errno = ENOSYS },
+	{ .rule = "ioctl(KVM_RUN)", .call = call_kvm_run, .want_errno = EINTR,
+	  .changed = { CHANGED("on the VM fd", call_kvm_run_vm_fd),
+		       CHANGED("on the /dev/kvm fd", call_kvm_run_kvm_fd),
+		       CHANGED("KVM_SET_REGS on a vCPU fd",
+			       call_kvm_set_regs) } },
+	{ .rule = "ioctl(KVM_GET_REGS)", .call = call_kvm_get_regs,
+	  .changed = { CHANGED("on the VM fd", call_kvm_get_regs_vm_fd),
+		       CHANGED("KVM_SET_REGS on a vCPU fd",
+			       call_kvm_set_regs) } },
+	{ .rule = "ioctl(KVM_IRQ_LINE)", .call = call_kvm_irq_line,
+	  .changed = { CHANGED("on a dup of the VM fd",
+			       call_kvm_irq_line_dup),
+		       CHANGED("on a vCPU fd", call_kvm_irq_line_vcpu),
+		       CHANGED("KVM_CREATE_VCPU on the VM fd",
+			       call_kvm_create_vcpu) } },
+};
+
+/* The DM's futex rule has an argument filter of its own. */
+static const struct test_probe test_probe_futex_wake = {
+	.rule = "futex", .call = call_futex_wake,
+	.changed = { CHANGED("FUTEX_WAIT", call_futex_wait),
+		     CHANGED("FUTEX_WAKE_PRIVATE", call_futex_wake_private) },
+};
+
+struct test_forbidden {
+	const char *what;
+	test_call call;
+	int only;	/* 0 both, 1 DM only, 2 hv only */
+};
+
+#define FORBIDDEN(what_, call_, only_)                                       \
+	{ .what = (what_), .call = (call_), .only = (only_) }
+
+static const struct test_forbidden test_forbidden[] = {
+	FORBIDDEN("open", call_open, 0),
+	FORBIDDEN("openat", call_openat, 0),
+	FORBIDDEN("socket", call_socket, 0),
+	FORBIDDEN("sendmsg (fd passing)", call_sendmsg, 0),
+	FORBIDDEN("execve", call_execve, 0),
+	FORBIDDEN("ptrace", call_ptrace, 0),
+	FORBIDDEN("mount", call_mount, 0),
+	FORBIDDEN("bpf", call_bpf, 0),
+	FORBIDDEN("kill", call_kill, 0),
+	FORBIDDEN("prctl", call_prctl, 0),
+	FORBIDDEN("seccomp", call_seccomp, 0),
+	FORBIDDEN("memfd_create", call_memfd_create, 0),
+	FORBIDDEN("unshare", call_unshare, 0),
+	FORBIDDEN("clone (fork)", call_fork, 0),
+	FORBIDDEN("close", call_close, 0),
+	FORBIDDEN("munmap", call_munmap, 0),
+	FORBIDDEN("ioctl(TIOCSTI)", call_ioctl_tiocsti, 0),
+	FORBIDDEN("i386 syscall (int 0x80)", call_i386_getpid, 0),
+	FORBIDDEN("x32 syscall", call_x32_getpid, 0),
+	FORBIDDEN("ioctl(FIONREAD): no ioctl at all", call_ioctl_fionread, 1),
+	FORBIDDEN("mmap: no new mapping at all", call_mmap, 1),
+	FORBIDDEN("mprotect", call_mprotect, 1),
+	FORBIDDEN("threads (pthread_create)", call_thread, 1),
+};
+
+/* ---- Running one call in a child ---- */
+
+/* Child: builds its world, installs the filter, makes the call. */
+static void __attribute__((noreturn))
+test_child(const struct test_probe *p, test_call call, int must_kill,
+	   int log)
+{
+	struct env e;
+	long r;
+	int err;
+
+	if (env_init(&e, !strcmp(test_kind, "hv")) || env_apply(&e, log))
+		_exit(CHILD_SETUP);
+	errno = 0;
+	r = call(&e);
+	err = errno;
+	if (must_kill)
+		_exit(CHILD_LIVED);
+	if (p->want_errno)
+		_exit(r < 0 && err == p->want_errno ? CHILD_OK
+						    : CHILD_WRONG_ERRNO);
+	if (r < 0 && (err == EPERM || err == ENOSYS))
+		_exit(CHILD_DENIED);
+	_exit(CHILD_OK);
+}
+
+/* Runs `call` in a child; returns its wait status, or -1 on a timeout. */
+static int test_run(const struct test_probe *p, test_call call, int must_kill,
+		    int log)
+{
+	int64_t deadline = test_now_ns() + TEST_CHILD_TIMEOUT_MS * 1000000ll;
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		exit(1);
+	}
+	if (pid == 0)
+		test_child(p, call, must_kill, log);
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid)
+			break;
+		if (test_now_ns() > deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return -1;
+		}
+		if (p && p->poke)
+			kill(pid, SIGUSR1);
+		usleep(5000);
+	}
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS) {
+		if (!test_kills++)
+			test_first_kill_ns = test_now_ns();
+	}
+	return status;
+}
+
+static void test_describe(int status, char *buf, size_t len)
+{
+	static const char *const why[] = {
+		[CHILD_DENIED] = "failed with EPERM/ENOSYS",
+		[CHILD_WRONG_ERRNO] = "returned an unexpected errno",
+		[CHILD_LIVED] = "returned: not killed",
+		[CHILD_SETUP] = "setup or filter installation failed",
+	};
+
+	if (status == -1)
+		snprintf(buf, len, "timed out");
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "killed by %s", strsignal(WTERMSIG(status)));
+	else if (WEXITSTATUS(status) < (int)(sizeof(why) / sizeof(why[0])) &&
+		 why[WEXITSTATUS(status)])
+		snprintf(buf, len, "%s", why[WEXITSTATUS(status)]);
+	else
+		snprintf(buf, len, "exited with status %d",
+			 WEXITSTATUS(status));
+}
+
+static int test_killed(int status)
+{
+	return status != -1 && WIFSIGNALED(status) &&
+	       WTERMSIG(status) == SIGSYS;
+}
+
+/* One rule, both directions. */
+static void test_rule(const struct seccomp_rule_desc *r)
+{
+	const struct test_probe *p = NULL;
+	char name[64], detail[96];
+	unsigned i;
+	int status, ok;
+
+	if (r->req_name)
+		snprintf(name, sizeof(name), "%s(%s)", r->name, r->req_name);
+	else
+		snprintf(name, sizeof(name), "%s", r->name);
+	if (r->arg == SECCOMP_ARG_FUTEX_WAKE) {
+		p = &test_probe_futex_wake;
+	} else {
+		for (i = 0; i < sizeof(test_probes) / sizeof(test_probes[0]);
+		     i++)
+			if (!strcmp(test_probes[i].rule, name))
+				p = &test_probes[i];
+	}
+	if (!p) {
+		test_report(0, name, "no probe in tests/seccomp/test_rules.c",
+			    "every rule needs one");
+		return;
+	}
+	status = test_run(p, p->call, 0, 0);
+	ok = status != -1 && WIFEXITED(status) &&
+	     WEXITSTATUS(status) == p->exit_status;
+	test_describe(status, detail, sizeof(detail));
+	test_report(ok, name, "allowed call",
+		    ok ? (p->exit_status ? "ended the process as asked"
+					 : "succeeded")
+		       : detail);
+	for (i = 0; i < 4 && p->changed[i].what; i++) {
+		status = test_run(p, p->changed[i].call, 1, 0);
+		test_describe(status, detail, sizeof(detail));
+		test_report(test_killed(status), name, p->changed[i].what,
+			    detail);
+	}
+}
+
+/* ---- The loaded filter, read back and interpreted ---- */
+
+/* Classic BPF as seccomp accepts it, over one struct seccomp_data. */
+static uint32_t bpf_run(const struct sock_filter *f, unsigned n,
+			const struct seccomp_data *d)
+{
+	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
+	unsigned pc;
+
+	for (pc = 0; pc < n; pc++) {
+		const struct sock_filter *i = &f[pc];
+		uint32_t src = BPF_SRC(i->code) == BPF_X ? x : i->k;
+
+		switch (BPF_CLASS(i->code)) {
+		case BPF_LD:
+			if (BPF_MODE(i->code) == BPF_ABS &&
+			    i->k + 4 <= sizeof(*d))
+				memcpy(&a, (const char *)d + i->k, 4);
+			else if (BPF_MODE(i->code) == BPF_LEN)
+				a = sizeof(*d);
+			else if (BPF_MODE(i->code) == BPF_IMM)
+				a = i->k;
+			else if (BPF_MODE(i->code) == BPF_MEM &&
+				 i->k < BPF_MEMWORDS)
+				a = mem[i->k];
+			else
+				return 0xdeadbeef;
+			break;
+		case BPF_LDX:
+			if (BPF_MODE(i->code) == BPF_LEN)
+				x = sizeof(*d);
+			else if (BPF_MODE(i->code) == BPF_IMM)
+				x = i->k;
+			else if (BPF_MODE(i->code) == BPF_MEM &&
+				 i->k < BPF_MEMWORDS)
+				x = mem[i->k];
+			else
+				return 0xdeadbeef;
+			break;
+		case BPF_ST:
+		case BPF_STX:
+			if (i->k >= BPF_MEMWORDS)
+				return 0xdeadbeef;
+			mem[i->k] = BPF_CLASS(i->code) == BPF_ST ? a : x;
+			break;
+		case BPF_ALU:
+			switch (BPF_OP(i->code)) {
+			case BPF_ADD: a += src; break;
+			case BPF_SUB: a -= src; break;
+			case BPF_MUL: a *= src; break;
+			case BPF_DIV: a = src ? a / src : 0; break;
+			case BPF_MOD: a = src ? a % src : 0; break;
+			case BPF_OR: a |= src; break;
+			case BPF_AND: a &= src; break;
+			case BPF_XOR: a ^= src; break;
+			case BPF_LSH: a = src < 32 ? a << src : 0; break;
+			case BPF_RSH: a = src < 32 ? a >> src : 0; break;
+			case BPF_NEG: a = -a; break;
+			default: return 0xdeadbeef;
+			}
+			break;
+		case BPF_JMP:
+			if (BPF_OP(i->code) == BPF_JA) {
+				pc += i->k;
+				break;
+			}
+			switch (BPF_OP(i->code)) {
+			case BPF_JEQ: pc += a == src ? i->jt : i->jf; break;
+			case BPF_JGT: pc += a > src ? i->jt : i->jf; break;
+			case BPF_JGE: pc += a >= src ? i->jt : i->jf; break;
+			case BPF_JSET: pc += (a & src) ? i->jt : i->jf; break;
+			default: return 0xdeadbeef;
+			}
+			break;
+		case BPF_RET:
+			return BPF_RVAL(i->code) == BPF_A ? a : i->k;
+		case BPF_MISC:
+			if (BPF_MISCOP(i->code) == BPF_TAX)
+				x = a;
+			else
+				a = x;
+			break;
+		}
+	}
+	return 0xdeadbeef; /* fell off the end: the kernel refuses that */
+}
+
+/*
+ * Reads back the filter a child installed: it spins (no syscalls) after
+ * installing; the parent seizes it, stops it and asks the kernel.
+ * Returns the number of instructions, 0 if the kernel cannot tell (then
+ * `why` says so), -1 on failure.
+ */
+static int test_get_filter(int log, struct sock_filter *insns, unsigned max,
+			   char *why, size_t whylen)
+{
+	volatile int *ready = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int64_t deadline = test_now_ns() + TEST_CHILD_TIMEOUT_MS * 1000000ll;
+	int status, n = -1;
+	pid_t pid;
+
+	if (ready == MAP_FAILED)
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		struct env e;
+
+		if (env_init(&e, !strcmp(test_kind, "hv")) ||
+		    env_apply(&e, log))
+			_exit(CHILD_SETUP);
+		*ready = 1;
+		for (;;)
+			__builtin_ia32_pause();
+	}
+	while (!*ready && test_now_ns() < deadline &&
+	       waitpid(pid, &status, WNOHANG) == 0)
+		usleep(1000);
+	if (!*ready) {
+		snprintf(why, whylen, "the child did not install its filter");
+		goto out;
+	}
+	if (ptrace(PTRACE_SEIZE, pid, 0, 0) ||
+	    ptrace(PTRACE_INTERRUPT, pid, 0, 0) ||
+	    waitpid(pid, &status, __WALL) != pid) {
+		snprintf(why, whylen, "ptrace: %s", strerror(errno));
+		n = 0;
+		goto out;
+	}
+	n = (int)ptrace(PTRACE_SECCOMP_GET_FILTER, pid, 0, NULL);
+	if (n < 0 || (unsigned)n > max) {
+		snprintf(why, whylen, "PTRACE_SECCOMP_GET_FILTER: %s",
+			 n < 0 ? strerror(errno) : "too long");
+		n = 0;
+		goto out;
+	}
+	if (ptrace(PTRACE_SECCOMP_GET_FILTER, pid, 0, insns) != n)
+		n = -1;
+out:
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, __WALL);
+	munmap((void *)ready, 4096);
+	return n;
+}
+
+/* What the table says for syscall `nr` with all arguments 0; 1 if known. */
+static int test_expect(const struct seccomp_rule_desc *rules, unsigned nr,
+		       int sys, uint32_t dflt, uint32_t *want)
+{
+	unsigned i;
+	int filtered = 0;
+
+	*want = dflt;
+	for (i = 0; i < nr; i++) {
+		if (rules[i].nr != sys)
+			continue;
+		if (rules[i].arg == SECCOMP_ARG_ANY) {
+			*want = SECCOMP_RET_ALLOW;
+			return 1;
+		}
+		if (rules[i].arg == SECCOMP_ARG_ENOSYS) {
+			*want = SECCOMP_RET_ERRNO | ENOSYS;
+			return 1;
+		}
+		filtered = 1;
+	}
+	return !filtered; /* argument filters: the per-rule tests */
+}
+
+/* Every syscall number of every ABI against the table. */
+static void test_sweep(const struct seccomp_rule_desc *rules, unsigned nr,
+		       int log)
+{
+	static struct sock_filter insns[TEST_MAX_INSNS];
+	uint32_t dflt = log ? SECCOMP_RET_LOG : SECCOMP_RET_KILL_PROCESS;
+	const char *what = log ? "filter as loaded, dm_seccomp = \"log\""
+			       : "filter as loaded";
+	struct seccomp_data d;
+	unsigned allowed = 0, filtered = 0, denied = 0, bad = 0;
+	char why[128], detail[160];
+	int n, sys;
+
+	n = test_get_filter(log, insns, TEST_MAX_INSNS, why, sizeof(why));
+	if (n == 0) {
+		printf("SKIP: %s: %s: cannot read it back: %s\n", test_kind,
+		       what, why);
+		return;
+	}
+	if (n < 0) {
+		test_report(0, "every syscall", what, "cannot read it back");
+		return;
+	}
+	for (sys = 0; sys < TEST_SWEEP_MAX_NR; sys++) {
+		uint32_t want, got;
+
+		memset(&d, 0, sizeof(d));
+		d.nr = sys;
+		d.arch = AUDIT_ARCH_X86_64;
+		got = bpf_run(insns, (unsigned)n, &d);
+		if (!test_expect(rules, nr, sys, dflt, &want)) {
+			/* Argument-filtered: allowed or the default. */
+			if (got == SECCOMP_RET_ALLOW || got == dflt) {
+				filtered++;
+				continue;
+			}
+			want = SECCOMP_RET_ALLOW;
+		}
+		if (got == want) {
+			if (got == dflt)
+				denied++;
+			else
+				allowed++;
+			continue;
+		}
+		if (bad++ < 10) {
+			char *s = seccomp_syscall_resolve_num_arch(
+				SCMP_ARCH_NATIVE, sys);
+
+			snprintf(detail, sizeof(detail),
+				 "action 0x%08x, the table says 0x%08x", got,
+				 want);
+			test_report(0, s ? s : "(unnamed)", what, detail);
+			free(s);
+		}
+	}
+	/* Other ABIs: always killed, even when logging. */
+	memset(&d, 0, sizeof(d));
+	d.nr = 20;
+	d.arch = AUDIT_ARCH_I386;
+	if (bpf_run(insns, (unsigned)n, &d) != SECCOMP_RET_KILL_PROCESS)
+		test_report(0, "i386 ABI", what, "not killed"), bad++;
+	d.nr = 0x40000000 | SYS_getpid;
+	d.arch = AUDIT_ARCH_X86_64;
+	if (bpf_run(insns, (unsigned)n, &d) != SECCOMP_RET_KILL_PROCESS)
+		test_report(0, "x32 ABI", what, "not killed"), bad++;
+	if (!bad) {
+		snprintf(detail, sizeof(detail),
+			 "%d BPF instructions; syscalls 0-%d: %u as listed, "
+			 "%u with argument filters, %u %s; i386 and x32 "
+			 "killed",
+			 n, TEST_SWEEP_MAX_NR - 1, allowed, filtered, denied,
+			 log ? "logged" : "killed");
+		test_report(1, "every syscall", what, detail);
+	}
+}
+
+/* dm_seccomp = "log": a forbidden call is logged, not fatal. */
+static void test_dm_log_mode(void)
+{
+	static const struct test_probe p = { .rule = "socket",
+					     .call = call_socket };
+	char detail[96];
+	int status = test_run(&p, call_socket, 0, 1);
+
+	test_describe(status, detail, sizeof(detail));
+	test_report(status != -1 && WIFEXITED(status) &&
+			    WEXITSTATUS(status) == CHILD_OK,
+		    "dm_seccomp = \"log\"", "socket is logged, not killed",
+		    status != -1 && WIFEXITED(status) &&
+				    WEXITSTATUS(status) == CHILD_OK
+			    ? "it returned"
+			    : detail);
+}
+
+/* Waits until the kernel's printk rate limit window has passed. */
+static void test_wait_ratelimit(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/printk_ratelimit", "r");
+	int secs = 5;
+	int64_t end;
+
+	if (f) {
+		if (fscanf(f, "%d", &secs) != 1)
+			secs = 5;
+		fclose(f);
+	}
+	if (!test_kills || secs <= 0 || secs > 60)
+		return;
+	end = test_first_kill_ns + (int64_t)(secs + 1) * 1000000000;
+	while (test_now_ns() < end)
+		usleep(100000);
+}
+
+int main(int argc, char **argv)
+{
+	const struct seccomp_rule_desc *rules;
+	unsigned nr, i;
+	int hv;
+
+	if (argc != 2 || (strcmp(argv[1], "dm") && strcmp(argv[1], "hv"))) {
+		fprintf(stderr, "usage: %s dm|hv\n", argv[0]);
+		return 2;
+	}
+	test_kind = argv[1];
+	hv = !strcmp(test_kind, "hv");
+	/* Inherited by every child: a poke must never find it missing. */
+	sigaction(SIGUSR1, &(struct sigaction){ .sa_handler =
+							test_signal_handler },
+		  NULL);
+	if (hv) {
+		int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+		if (fd < 0) {
+			printf("SKIP: hv: /dev/kvm: %s\n", strerror(errno));
+			return 77;
+		}
+		close(fd);
+	}
+	rules = hv ? hv_seccomp_rules : dm_seccomp_rules;
+	nr = hv ? hv_seccomp_nr_rules : dm_seccomp_nr_rules;
+
+	for (i = 0; i < nr; i++)
+		test_rule(&rules[i]);
+	for (i = 0; i < sizeof(test_forbidden) / sizeof(test_forbidden[0]);
+	     i++) {
+		const struct test_forbidden *t = &test_forbidden[i];
+		char detail[96];
+		int status;
+
+		if (t->only == (hv ? 1 : 2))
+			continue;
+		status = test_run(NULL, t->call, 1, 0);
+		test_describe(status, detail, sizeof(detail));
+		test_report(test_killed(status), "forbidden", t->what, detail);
+	}
+	test_sweep(rules, nr, 0);
+	if (!hv) {
+		test_dm_log_mode();
+		test_sweep(rules, nr, 1);
+	}
+	test_wait_ratelimit();
+	printf("%s: %u passed, %u failed\n", test_kind, test_pass, test_fail);
+	return test_fail ? 1 : 0;
+}
