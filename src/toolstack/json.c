@@ -451,9 +451,13 @@ static int json_value(struct json_parser *ps, const char *key)
 		if (json_literal(ps, "null"))
 			return idx;
 		break;
-	default:
+	case '-':
+	case '0' ... '9':
 		n->type = JSON_NUMBER;
 		return json_number(ps, n) ? -1 : idx;
+	default:
+		json_fail(ps, -EINVAL, "expected a value");
+		return -1;
 	}
 	json_fail(ps, -EINVAL, "bad literal");
 	return -1;
@@ -725,7 +729,8 @@ void json_w_double(struct json_writer *w, double v)
 		json_w_null(w);
 		return;
 	}
-	n = snprintf(b, sizeof(b), "%.15g", v);
+	/* 15 digits: short, and stable when read and written again. */
+	n = snprintf(b, sizeof(b), "%.15g", v == 0 ? 0.0 : v);
 	json_w_pre_value(w);
 	json_w_raw(w, b, (size_t)n);
 }
