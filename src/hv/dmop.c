@@ -144,6 +144,7 @@ static int dmop_dispatch(struct hv_vm *vm, struct hv_dm *dm,
 		[DM_OP_REMOTE_SHUTDOWN] = sizeof(struct dm_op_shutdown),
 		[DM_OP_SET_PCI_INTX_LEVEL] = sizeof(struct dm_op_intx_level),
 		[DM_OP_SET_PCI_LINK_ROUTE] = sizeof(struct dm_op_link_route),
+		[DM_OP_SET_MEM_TYPE] = sizeof(struct dm_op_set_mem),
 	};
 
 	if (req->version != DM_OP_ABI_VERSION || req->op == 0 ||
@@ -178,6 +179,16 @@ static int dmop_dispatch(struct hv_vm *vm, struct hv_dm *dm,
 		struct dm_op_intx_level l = req->u.intx;
 
 		return pci_set_intx(vm, dm, l.bdf, l.pin, l.level);
+	}
+	case DM_OP_SET_MEM_TYPE: {
+		struct dm_op_set_mem m = req->u.mem;
+
+		if (!dm->may_pam) {
+			log_guest(LOG_WARN, "%s: refused set_mem_type: "
+				  "outside its manifest", dm->tag);
+			return -EPERM;
+		}
+		return firmware_set_pam(vm, m.start, m.size, m.type);
 	}
 	case DM_OP_SET_PCI_LINK_ROUTE: {
 		struct dm_op_link_route l = req->u.link;

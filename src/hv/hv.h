@@ -25,6 +25,17 @@
 #define HV_MAX_GRANTS 32
 #define HV_MAX_RANGES 128
 
+/* firmware.c: the BIOS image and the PAM-controlled window. */
+#define FW_WINDOW_START 0xC0000u
+#define FW_PAM_BLOCK 0x4000u
+#define FW_PAM_BLOCKS 16u
+enum fw_pam_mode {
+	FW_PAM_DISABLED = 0, /* = DM_OP_MEM_BUS */
+	FW_PAM_ROM = 1,	     /* = DM_OP_MEM_ROM: read RAM, writes dropped */
+	FW_PAM_WRITE = 2,    /* = DM_OP_MEM_WRITE: read bus, write RAM */
+	FW_PAM_RAM = 3,	     /* = DM_OP_MEM_RAM */
+};
+
 /* What the monitor allows one DM to claim (its manifest). */
 struct hv_grant {
 	uint32_t type; /* enum dm_op_range_type */
@@ -42,6 +53,7 @@ struct hv_dm {
 	uint32_t irq_mask;	/* ISA IRQs it may drive */
 	int may_shutdown;
 	int may_route;		/* may set PIRQ link routes (chipset) */
+	int may_pam;		/* may set the BIOS window's decoding */
 	uint32_t irq_levels;	/* current levels it asserted */
 	atomic_int dead;
 	int ready;
@@ -92,12 +104,24 @@ struct hv_vm {
 	uint32_t intx_asserted[4]; /* per link: bitmap of asserting sources */
 	struct { uint32_t bdf, pin; } intx_src[32];
 	unsigned nr_intx_src;
+	uint8_t *fw;		/* firmware image, or NULL (multiboot boot) */
+	uint64_t fw_size;
+	int boot_firmware;	/* start at the reset vector */
+	pthread_mutex_t pam_lock;
+	uint8_t pam[FW_PAM_BLOCKS]; /* enum fw_pam_mode per 16 KiB block */
 	const char *cmdline;
 	uint64_t kernel_start, kernel_end; /* where the image was loaded */
 	unsigned nr_modules;
 	int module_fds[8];
 	const char *module_args[8];
 };
+
+int firmware_load(struct hv_vm *vm, int fd);
+int firmware_window_update(struct hv_vm *vm);
+int firmware_mmio(struct hv_vm *vm, uint64_t gpa, unsigned size, int is_write,
+		  uint8_t *data);
+int firmware_set_pam(struct hv_vm *vm, uint64_t start, uint64_t size,
+		     unsigned mode);
 
 /* kvm.c */
 int kvm_vm_create(struct hv_vm *vm);

@@ -302,6 +302,8 @@ void ioreq_mmio(struct hv_vcpu *vcpu, uint64_t gpa, unsigned size,
 	if (size == 0 || size > 8)
 		hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "MMIO of %u bytes",
 			size);
+	if (firmware_mmio(vm, gpa, size, is_write, data))
+		return;
 	if (!ioreq_lookup(vm, DM_OP_RANGE_MMIO, gpa, size, &r)) {
 		if (!is_write)
 			memset(data, 0xff, size);

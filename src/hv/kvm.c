@@ -228,7 +228,9 @@ int kvm_vcpus_create(struct hv_vm *vm, uint32_t entry, uint32_t ebx)
 			log_err("vCPU %u CPUID: %s", i, strerror(-r));
 			return r;
 		}
-		if (i == 0) {
+		if (i == 0 && !vm->boot_firmware) {
+			/* With firmware, vCPU 0 starts from the reset vector
+			 * (0xFFFFFFF0), KVM's reset state. */
 			r = kvm_setup_boot_cpu(vm, vcpu, entry, ebx);
 			if (r) {
 				log_err("vCPU 0 registers: %s", strerror(-r));

@@ -82,6 +82,10 @@ static int hv_parse_grant(struct hv_vm *vm, const char *arg)
 		dm->may_route = 1;
 		return 0;
 	}
+	if (!strcmp(kind, "pam") && n == 2) {
+		dm->may_pam = 1;
+		return 0;
+	}
 	if (n != 4 || a > b || dm->nr_grants == HV_MAX_GRANTS)
 		return -EINVAL;
 	if (!strcmp(kind, "pio") && b <= 0xffff)
@@ -112,6 +116,11 @@ static void hv_parse_args(struct hv_vm *vm, int argc, char **argv)
 
 		if (!strcmp(opt, "--no-seccomp")) {
 			vm->no_seccomp = 1;
+			continue;
+		}
+		if (!strcmp(opt, "--firmware")) {
+			/* The image fd holds firmware, not a kernel. */
+			vm->boot_firmware = 1;
 			continue;
 		}
 		if (!val)
@@ -182,6 +191,7 @@ static void hv_setup(struct hv_vm *vm)
 	vm->kernel_fd = LAUNCH_HV_FD_KERNEL;
 	pthread_rwlock_init(&vm->ranges_lock, NULL);
 	pci_init(vm);
+	pthread_mutex_init(&vm->pam_lock, NULL);
 	pthread_mutex_init(&vm->pause_lock, NULL);
 	pthread_cond_init(&vm->pause_cond, NULL);
 
@@ -204,20 +214,32 @@ static void hv_setup(struct hv_vm *vm)
 		hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "creating the VM: %s",
 			strerror(-r));
 
-	ram.base = vm->mem.base;
-	ram.size = vm->mem.low_size;
-	ram.above_4g = vm->mem.high_size;
-	for (i = 0; i < vm->nr_modules; i++) {
-		mods[i].fd = vm->module_fds[i];
-		mods[i].cmdline = vm->module_args[i];
+	if (vm->boot_firmware) {
+		r = firmware_load(vm, vm->kernel_fd);
+		if (r)
+			hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "firmware: %s",
+				r == -EINVAL ? "not 128 KiB to 16 MiB in 64 KiB "
+					       "units"
+					     : strerror(-r));
+		close(vm->kernel_fd);
+		entry.eip = entry.ebx = 0;
+	} else {
+		ram.base = vm->mem.base;
+		ram.size = vm->mem.low_size;
+		ram.above_4g = vm->mem.high_size;
+		for (i = 0; i < vm->nr_modules; i++) {
+			mods[i].fd = vm->module_fds[i];
+			mods[i].cmdline = vm->module_args[i];
+		}
+		r = multiboot_load(&ram, vm->kernel_fd, vm->cmdline, mods,
+				   vm->nr_modules, &entry, err, sizeof(err));
+		if (r)
+			hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "kernel: %s",
+				err);
+		close(vm->kernel_fd);
+		vm->kernel_start = entry.kernel_start;
+		vm->kernel_end = entry.kernel_end;
 	}
-	r = multiboot_load(&ram, vm->kernel_fd, vm->cmdline, mods,
-			   vm->nr_modules, &entry, err, sizeof(err));
-	if (r)
-		hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "kernel: %s", err);
-	close(vm->kernel_fd);
-	vm->kernel_start = entry.kernel_start;
-	vm->kernel_end = entry.kernel_end;
 	for (i = 0; i < vm->nr_modules; i++)
 		close(vm->module_fds[i]);
 

@@ -47,6 +47,10 @@ const struct seccomp_rule_desc hv_seccomp_rules[] = {
 	SECCOMP_IOCTL(SECCOMP_ARG_IOCTL_VM, KVM_IRQ_LINE, 0,
 		      "a DM's SET_ISA_IRQ_LEVEL dm_op (dmop_irq, "
 		      "kvm_set_irq)"),
+	SECCOMP_IOCTL(SECCOMP_ARG_IOCTL_VM, KVM_SET_USER_MEMORY_REGION, 1,
+		      "firmware boot only: the chipset DM's SET_MEM_TYPE "
+		      "(PAM) rebuilds the BIOS window's slots "
+		      "(firmware_window_update)"),
 	/* Starting the vCPU threads (vcpu_start_all, pthread_create). */
 	SECCOMP_RULE(clone, SECCOMP_ARG_THREAD, 0,
 		     "pthread_create of each vCPU thread"),

@@ -28,6 +28,7 @@ enum dm_op_code {
 	DM_OP_READY = 6, /* all ranges claimed: hv may start the vCPUs */
 	DM_OP_SET_PCI_INTX_LEVEL = 7,
 	DM_OP_SET_PCI_LINK_ROUTE = 8,
+	DM_OP_SET_MEM_TYPE = 9,
 	DM_OP_MAX
 };
 
@@ -73,6 +74,23 @@ struct dm_op_link_route {
 	uint32_t irq;
 };
 
+/*
+ * set_mem_type: how a part of the legacy window 0xC0000-0xFFFFF decodes
+ * (the i440FX PAM registers). start and size in 16 KiB units of it.
+ */
+enum dm_op_mem_type {
+	DM_OP_MEM_BUS = 0,   /* to the bus: the BIOS ROM alias, or nothing */
+	DM_OP_MEM_ROM = 1,   /* reads from RAM, writes dropped */
+	DM_OP_MEM_WRITE = 2, /* reads from the bus, writes to RAM */
+	DM_OP_MEM_RAM = 3,
+};
+struct dm_op_set_mem {
+	uint64_t start;
+	uint64_t size;
+	uint32_t type;
+	uint32_t pad;
+};
+
 struct dm_op_shutdown {
 	uint32_t reason; /* enum dm_op_shutdown_reason */
 	uint32_t code;
@@ -89,6 +107,7 @@ struct dm_op_req {
 		struct dm_op_shutdown shutdown;
 		struct dm_op_intx_level intx;
 		struct dm_op_link_route link;
+		struct dm_op_set_mem mem;
 		uint8_t raw[48];
 	} u;
 };

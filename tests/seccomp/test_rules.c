@@ -481,6 +481,21 @@ static long call_kvm_irq_line_vcpu(struct env *e)
 	return ioctl(e->vcpu_fd[0], KVM_IRQ_LINE, &l);
 }
 
+static long call_kvm_set_region(struct env *e)
+{
+	/* Deleting a slot that does not exist: harmless, and allowed. */
+	struct kvm_userspace_memory_region r = { .slot = 30 };
+
+	return ioctl(e->vm_fd, KVM_SET_USER_MEMORY_REGION, &r);
+}
+
+static long call_kvm_set_region_vcpu(struct env *e)
+{
+	struct kvm_userspace_memory_region r = { .slot = 30 };
+
+	return ioctl(e->vcpu_fd[0], KVM_SET_USER_MEMORY_REGION, &r);
+}
+
 static long call_kvm_create_vcpu(struct env *e)
 {
 	return ioctl(e->vm_fd, KVM_CREATE_VCPU, TEST_NR_VCPUS);
@@ -658,6 +673,9 @@ static const struct test_probe test_probes[] = {
 	  .changed = { CHANGED("on the VM fd", call_kvm_get_regs_vm_fd),
 		       CHANGED("KVM_SET_REGS on a vCPU fd",
 			       call_kvm_set_regs) } },
+	{ .rule = "ioctl(KVM_SET_USER_MEMORY_REGION)",
+	  .call = call_kvm_set_region,
+	  .changed = { CHANGED("on a vCPU fd", call_kvm_set_region_vcpu) } },
 	{ .rule = "ioctl(KVM_IRQ_LINE)", .call = call_kvm_irq_line,
 	  .changed = { CHANGED("on a dup of the VM fd",
 			       call_kvm_irq_line_dup),
