@@ -199,7 +199,8 @@ int bmdma_xfer(struct bmdma *bm, void *buf, size_t len, bool to_guest,
 	int r = 0;
 
 	*moved = 0;
-	if (!bmdma_ready(bm))
+	/* With Start set, Active clear means the table is over (-ENOSPC). */
+	if (!(bm->bmic & BMDMA_CMD_START))
 		return -EINVAL;
 	while (done < len) {
 		size_t n;

@@ -134,9 +134,9 @@ bool bmdma_to_mem(const struct bmdma *bm);
 /*
  * Moves len bytes between buf and the guest regions of the PRD table,
  * continuing where the previous call stopped. *moved gets the bytes moved.
- * Returns 0 when all moved, -ENOSPC when the table ended first (Active is
- * clear), -EFAULT on a guest memory error (Error set, Active clear), or
- * -EINVAL when the bus master is not ready (nothing moved).
+ * Returns 0 when all moved, -ENOSPC when the table ended first or had
+ * ended already (Active is clear), -EFAULT on a guest memory error (Error
+ * set, Active clear), or -EINVAL when Start is clear (nothing moved).
  */
 int bmdma_xfer(struct bmdma *bm, void *buf, size_t len, bool to_guest,
 	       size_t *moved);
