@@ -75,6 +75,25 @@ int dm_map_range(struct dm *dm, struct dm_dev *dev, uint32_t type,
 	return 0;
 }
 
+int dm_unmap_range(struct dm *dm, uint32_t type, uint64_t start,
+		   uint64_t end)
+{
+	struct dm_op_io_range r = { .type = type, .start = start, .end = end };
+	unsigned i;
+	int err = dm_op_call(dm, DM_OP_UNMAP_IO_RANGE, &r, sizeof(r), NULL);
+
+	if (err)
+		return err;
+	for (i = 0; i < dm->nr_ranges; i++) {
+		if (dm->ranges[i].type == type && dm->ranges[i].start == start &&
+		    dm->ranges[i].end == end) {
+			dm->ranges[i] = dm->ranges[--dm->nr_ranges];
+			break;
+		}
+	}
+	return 0;
+}
+
 int dm_set_irq(struct dm *dm, unsigned irq, int level)
 {
 	struct dm_op_irq_level l = { .irq = irq, .level = level ? 1 : 0 };
@@ -98,6 +117,12 @@ static struct dm_dev *channel_lookup(struct dm *dm, uint32_t type,
 {
 	unsigned i;
 
+	/* A PCI configuration access names its function in addr's upper
+	 * bits: ranges of that type are BDFs. */
+	if (type == IOREQ_TYPE_PCI_CONFIG) {
+		addr >>= 16;
+		size = 1;
+	}
 	for (i = 0; i < dm->nr_ranges; i++) {
 		const struct dm_range *r = &dm->ranges[i];
 

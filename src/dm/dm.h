@@ -73,6 +73,8 @@ int dm_op_call(struct dm *dm, uint32_t op, const void *payload, uint32_t len,
 	       struct dm_op_resp *resp) must_check;
 int dm_map_range(struct dm *dm, struct dm_dev *dev, uint32_t type,
 		 uint64_t start, uint64_t end, uint32_t flags) must_check;
+int dm_unmap_range(struct dm *dm, uint32_t type, uint64_t start,
+		   uint64_t end) must_check;
 int dm_set_irq(struct dm *dm, unsigned irq, int level);
 int dm_shutdown(struct dm *dm, uint32_t reason, uint32_t code);
 /* Serves everything pending; returns how many requests it handled. */

@@ -152,8 +152,8 @@ static int dmop_dispatch(struct hv_vm *vm, struct hv_dm *dm,
 		return -EINVAL;
 	switch (req->op) {
 	case DM_OP_MAP_IO_RANGE:
-		if (dm->ready)
-			return -EBUSY; /* layout is fixed once running */
+		/* Also while running (a guest moves a PCI BAR), but only
+		 * ever inside the manifest. */
 		return dmop_map(vm, dm, &req->u.range);
 	case DM_OP_UNMAP_IO_RANGE:
 		return dmop_unmap(vm, dm, &req->u.range);

@@ -215,8 +215,12 @@ static void evil_bad_dmop_running(struct dm *dm)
 	r.u.irq = (struct dm_op_irq_level){ .irq = 4, .level = 2 };
 	evil_expect("IRQ 4 level 2", evil_dmop_raw(dm, &r, sizeof(r), r.seq),
 		    -EINVAL);
+	/* Mapping is allowed while running (PCI BARs move), but never
+	 * outside the manifest; and never over another DM's range. */
 	evil_expect("map ports 0x1f0-0x1f7 while running",
-		    evil_map(dm, DM_OP_RANGE_PORT, 0x1f0, 0x1f7, 0), -EBUSY);
+		    evil_map(dm, DM_OP_RANGE_PORT, 0x1f0, 0x1f7, 0), -EPERM);
+	evil_expect("map its own UART ports twice",
+		    evil_map(dm, DM_OP_RANGE_PORT, 0x3f8, 0x3ff, 0), -EBUSY);
 	r = evil_req(dm, DM_OP_UNMAP_IO_RANGE, sizeof(r.u.range));
 	r.u.range = (struct dm_op_io_range){ .type = DM_OP_RANGE_PORT,
 					     .start = 0x1f0, .end = 0x1f7 };
