@@ -30,6 +30,9 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
+#define JAIL_PR_SET_MDWE 65
+#define JAIL_PR_MDWE_REFUSE_EXEC_GAIN 1
+
 struct jail_err {
 	int err;
 	char step[60];
@@ -147,6 +150,21 @@ root_done:
 	jail_rlimit(pipe_fd, RLIMIT_MSGQUEUE, 0);
 	jail_rlimit(pipe_fd, RLIMIT_LOCKS, 0);
 rlimits_done:
+
+	/* No inherited blocked signals (the monitor blocks some for its
+	 * signalfd). */
+	{
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+	}
+	/* Memory that was never executable can never become so (kernel-
+	 * enforced, beside seccomp's PROT_EXEC rules). Linux 6.3+; inherited
+	 * across exec. Older kernels: seccomp alone. */
+	if (prctl(JAIL_PR_SET_MDWE, JAIL_PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0) &&
+	    errno != EINVAL)
+		jail_fail(pipe_fd, "PR_SET_MDWE");
 
 	/* Capabilities and identity. */
 	if (prctl(PR_SET_SECUREBITS,

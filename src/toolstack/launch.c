@@ -93,10 +93,22 @@ static const char *launch_dm_binary(void)
 	return "safepc-dm";
 }
 
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U /* Linux 6.3 */
+#endif
+
+/*
+ * A sealed memfd of `size` bytes: its size can never change, and (where
+ * the kernel has MFD_NOEXEC_SEAL) it can never be executed, so a guest
+ * cannot have a DM exec what the guest wrote into its RAM.
+ */
 static int launch_memfd(const char *name, uint64_t size)
 {
-	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING |
+					    MFD_NOEXEC_SEAL);
 
+	if (fd < 0 && errno == EINVAL) /* older kernel: no exec seal */
+		fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
 		return -1;
 	if (ftruncate(fd, (off_t)size) ||
