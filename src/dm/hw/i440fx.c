@@ -63,6 +63,8 @@ void i440fx_init(struct i440fx *s, const struct i440fx_ops *ops,
 	pci_cfg_init(&s->pci, NULL, NULL);
 	pci_cfg_set_id(&s->pci, I440FX_VENDOR_ID, I440FX_DEVICE_ID);
 	pci_cfg_set_class(&s->pci, I440FX_CLASS, I440FX_REVISION);
+	pci_cfg_set_subsystem(&s->pci, I440FX_SUBSYS_VENDOR_ID,
+			      I440FX_SUBSYS_ID);
 	pci_cfg_set16(&s->pci, PCI_CFG_COMMAND,
 		      PCI_CFG_CMD_MEM | PCI_CFG_CMD_MASTER);
 	pci_cfg_set16(&s->pci, PCI_CFG_STATUS,

@@ -39,6 +39,13 @@
 #define I440FX_DEVICE_ID 0x1237u
 #define I440FX_REVISION 0x02u
 #define I440FX_CLASS 0x060000u /* bridge, host */
+/*
+ * Subsystem IDs as QEMU sets them on its devices (Red Hat, "QEMU virtual
+ * machine"): SeaBIOS reads them at 00:00.0 to recognise a QEMU-compatible
+ * platform before it looks for fw_cfg. The real 82441FX reads 0 there.
+ */
+#define I440FX_SUBSYS_VENDOR_ID 0x1af4u
+#define I440FX_SUBSYS_ID 0x1100u
 
 #define I440FX_PAM0 0x59u
 #define I440FX_PAM6 0x5fu
@@ -90,9 +97,10 @@ struct i440fx {
 };
 
 /*
- * Power-on state: IDs, command 0x0006, status 0x0280, every PAM segment
- * PCI, SMRAM 0x02 (closed, unlocked). ops may be NULL. Calls nothing: the
- * caller's initial mapping is "all PCI, SMRAM closed".
+ * Power-on state: IDs (subsystem 1af4:1100), command 0x0006, status
+ * 0x0280, every PAM segment PCI, SMRAM 0x02 (closed, unlocked). ops may be
+ * NULL. Calls nothing: the caller's initial mapping is "all PCI, SMRAM
+ * closed".
  */
 void i440fx_init(struct i440fx *s, const struct i440fx_ops *ops,
 		 void *opaque);

@@ -138,8 +138,9 @@ void pci_cfg_set_int_pin(struct pci_cfg *s, uint8_t pin);
 
 /*
  * Declares BAR `bar` (0-5) with a power-of-two `size` of the given kind;
- * its address starts at 0 (not decoding).
- * Returns 0, or -EINVAL for a bad index, kind or size.
+ * its address starts at 0 (not decoding). For device setup, before the
+ * guest runs: nothing is reported. Returns 0, or -EINVAL for a bad index,
+ * kind or size.
  */
 int pci_cfg_add_bar(struct pci_cfg *s, unsigned bar,
 		    enum pci_cfg_bar_kind kind, uint32_t size)

@@ -45,6 +45,7 @@ void piix3_init(struct piix3 *s, const struct piix3_ops *ops, void *opaque)
 	pci_cfg_init(&s->pci, NULL, NULL);
 	pci_cfg_set_id(&s->pci, PIIX3_VENDOR_ID, PIIX3_DEVICE_ID);
 	pci_cfg_set_class(&s->pci, PIIX3_CLASS, PIIX3_REVISION);
+	pci_cfg_set_subsystem(&s->pci, PIIX3_SUBSYS_VENDOR_ID, PIIX3_SUBSYS_ID);
 	pci_cfg_set_multifunction(&s->pci, true);
 	pci_cfg_set16(&s->pci, PCI_CFG_COMMAND,
 		      PCI_CFG_CMD_IO | PCI_CFG_CMD_MEM | PCI_CFG_CMD_MASTER);

@@ -33,6 +33,8 @@
 #define PIIX3_DEVICE_ID 0x7000u
 #define PIIX3_REVISION 0x00u
 #define PIIX3_CLASS 0x060100u /* bridge, ISA */
+#define PIIX3_SUBSYS_VENDOR_ID 0x1af4u /* as QEMU sets them */
+#define PIIX3_SUBSYS_ID 0x1100u
 
 #define PIIX3_PIRQRC 0x60u /* PIRQRC[A-D]: 0x60-0x63 */
 #define PIIX3_PIRQ_DISABLE 0x80u
@@ -68,9 +70,10 @@ struct piix3 {
 };
 
 /*
- * Power-on state: IDs, multi-function header, command 0x0007, status
- * 0x0200, every PIRQ route disabled (0x80), ELCR 0. ops may be NULL. Calls
- * nothing: the initial routing is "all links disabled".
+ * Power-on state: IDs (subsystem 1af4:1100, as in QEMU), multi-function
+ * header, command 0x0007, status 0x0200, every PIRQ route disabled (0x80),
+ * ELCR 0. ops may be NULL. Calls nothing: the initial routing is "all
+ * links disabled".
  */
 void piix3_init(struct piix3 *s, const struct piix3_ops *ops, void *opaque);
 

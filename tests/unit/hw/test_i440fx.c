@@ -89,6 +89,7 @@ static void test_identity(void **state)
 	assert_int_equal(rd(f, 0x08, 4), 0x06000002);
 	assert_int_equal(rd(f, 0x0c, 4), 0x00000000); /* header type 0 */
 	assert_int_equal(rd(f, 0x10, 4), 0);	       /* no BARs */
+	assert_int_equal(rd(f, 0x2c, 4), 0x11001af4); /* SeaBIOS: QEMU */
 	wr(f, 0x10, 4, 0xffffffff);
 	assert_int_equal(rd(f, 0x10, 4), 0);
 	wr(f, 0x00, 4, 0);

@@ -86,6 +86,7 @@ static void test_identity(void **state)
 	assert_int_equal(rd(f, 0x04, 4), 0x02000007);
 	assert_int_equal(rd(f, 0x08, 4), 0x06010000);
 	assert_int_equal(rd(f, 0x0e, 1), 0x80); /* multi-function */
+	assert_int_equal(rd(f, 0x2c, 4), 0x11001af4);
 	assert_int_equal(rd(f, 0x60, 4), 0x80808080);
 	assert_int_equal(rd(f, 0x4c, 1), 0x4d);
 	assert_int_equal(rd(f, 0x69, 1), 0x02);
