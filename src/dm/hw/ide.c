@@ -395,6 +395,7 @@ void ide_ctl_write(struct ide_channel *ch, unsigned off, uint8_t val)
 		for (i = 0; i < 2; i++) {
 			ide_stop(&ch->drive[i]);
 			ch->drive[i].irq_pending = false;
+			ch->drive[i].tf.status = 0; /* hidden behind BSY */
 		}
 	} else if (!(val & IDE_CTL_SRST) && (old & IDE_CTL_SRST)) {
 		/* Reset released: signatures, device 0 selected. */
