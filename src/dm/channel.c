@@ -11,6 +11,7 @@
  * long.
  */
 #include <errno.h>
+#include <sched.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@
 #include "dm/dm.h"
 
 #define DM_SPIN_MIN_NS 5000
-#define DM_SPIN_MAX_NS 500000
+#define DM_SPIN_MAX_NS 200000
 #define DM_SPIN_START_NS 100000
 
 int dm_op_call(struct dm *dm, uint32_t op, const void *payload, uint32_t len,
@@ -158,6 +159,8 @@ static void channel_serve_slot(struct dm *dm, struct ioreq_slot *slot)
 	unsigned size = slot->size, count = slot->count, i;
 	uint32_t type = slot->type;
 	uint64_t addr = slot->addr, mask;
+
+	dm->last_hv_cpu = slot->hv_cpu;
 
 #ifdef DM_TEST_HOOKS
 	if (dm_test_serve_hook(dm, slot))
@@ -335,6 +338,13 @@ void channel_run(struct dm *dm)
 		cpu_relax();
 		if (++idle % 32)
 			continue;
+		/* Tell a waiting hv we are on a CPU. */
+		__atomic_store_n(&dm->page->hdr.dm_heartbeat, idle,
+				 __ATOMIC_RELAXED);
+		/* On the CPU the guest's vCPU last ran on, spinning would
+		 * only keep it off: sleep instead. */
+		if (sched_getcpu() == (int)dm->last_hv_cpu)
+			last_work -= spin_ns;
 		now = util_realtime_ns();
 		deadline = channel_next_deadline(dm, now);
 		if (deadline >= 0 && deadline <= now)

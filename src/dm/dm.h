@@ -66,6 +66,7 @@ struct dm {
 	uint32_t dmop_seq;
 	int seccomp_log; /* dm_seccomp = "log" */
 	uint64_t console_dropped;
+	uint32_t last_hv_cpu; /* hint from the last request's slot */
 };
 
 /* channel.c: dm_op calls (synchronous) and ioreq processing. */

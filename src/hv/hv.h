@@ -74,7 +74,7 @@ struct hv_vcpu {
 	struct kvm_run *run;
 	pthread_t thread;
 	struct hv_vm *vm;
-	int64_t spin_ns; /* adaptive wait spin for this vCPU */
+	int64_t spin_ns; /* longest wait spin for an answer */
 };
 
 struct hv_vm {
@@ -92,6 +92,7 @@ struct hv_vm {
 	unsigned nr_ranges;
 	int no_seccomp;
 	int floor_port; /* -1, or a port hv answers itself (benchmark) */
+	uint8_t floor_val;
 	int64_t dm_timeout_ns;
 	atomic_int stopping;
 	atomic_int paused;

@@ -10,6 +10,7 @@
  * used are hv's own copies.
  */
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -19,9 +20,10 @@
 #include "common/util.h"
 #include "hv/hv.h"
 
-/* Spin this long for an answer before sleeping; adapted per vCPU. */
-#define IOREQ_SPIN_MIN_NS 2000
-#define IOREQ_SPIN_MAX_NS 200000
+/* Spin at most this long for an answer before sleeping. */
+#define IOREQ_SPIN_NS 50000
+/* The DM's heartbeat must move at least this often for hv to spin. */
+#define IOREQ_BEAT_STALL_NS 3000
 /* How long one futex sleep lasts before liveness is checked again. */
 #define IOREQ_SLEEP_SLICE_NS 20000000
 
@@ -118,29 +120,40 @@ static void ioreq_wait(struct hv_vcpu *vcpu, struct hv_dm *dm,
 		       struct ioreq_slot *slot)
 {
 	struct hv_vm *vm = vcpu->vm;
-	int64_t start = util_now_ns(), now = start;
-	int64_t spin_end = start + vcpu->spin_ns;
+	int64_t start = util_now_ns(), now = start, beat_at = start;
+	uint32_t beat = __atomic_load_n(&dm->page->hdr.dm_heartbeat,
+					__ATOMIC_RELAXED);
 	uint32_t s;
 	unsigned n = 0;
 
-	/* Phase 1: bounded spin (cheap when the DM is awake). */
+	/*
+	 * Phase 1: spin, but only while the DM is on a CPU. Its heartbeat
+	 * moves while it spins or serves; if it stalls with our request not
+	 * yet taken, the DM sleeps or waits for a CPU (perhaps ours), and
+	 * spinning would only delay it: sleep at once.
+	 */
 	for (;;) {
 		s = __atomic_load_n(&slot->state, __ATOMIC_ACQUIRE);
-		if (s == IOREQ_STATE_RESP_READY) {
-			/* Answered while spinning: spin a little longer
-			 * next time is not needed; decay slowly. */
-			if (vcpu->spin_ns > IOREQ_SPIN_MIN_NS * 2 &&
-			    now - start < vcpu->spin_ns / 4)
-				vcpu->spin_ns -= vcpu->spin_ns / 16;
+		if (s == IOREQ_STATE_RESP_READY)
 			return;
-		}
 		if (s != IOREQ_STATE_READY && s != IOREQ_STATE_INPROCESS)
 			goto bad_state;
 		cpu_relax();
-		if (++n % 64 == 0) {
-			now = util_now_ns();
-			if (now >= spin_end)
+		if (++n % 32)
+			continue;
+		now = util_now_ns();
+		if (now - start >= vcpu->spin_ns)
+			break;
+		if (s == IOREQ_STATE_READY) {
+			uint32_t b = __atomic_load_n(&dm->page->hdr.dm_heartbeat,
+						     __ATOMIC_RELAXED);
+
+			if (b != beat) {
+				beat = b;
+				beat_at = now;
+			} else if (now - beat_at > IOREQ_BEAT_STALL_NS) {
 				break;
+			}
 		}
 	}
 
@@ -163,12 +176,6 @@ static void ioreq_wait(struct hv_vcpu *vcpu, struct hv_dm *dm,
 		futex_wait_shared(&slot->state, s, IOREQ_SLEEP_SLICE_NS);
 	}
 	__atomic_store_n(&slot->hv_waiting, 0, __ATOMIC_RELAXED);
-	/* The answer came late: spin longer next time (bounded). */
-	if (now - start < IOREQ_SPIN_MAX_NS) {
-		vcpu->spin_ns *= 2;
-		if (vcpu->spin_ns > IOREQ_SPIN_MAX_NS)
-			vcpu->spin_ns = IOREQ_SPIN_MAX_NS;
-	}
 	return;
 
 bad_state:
@@ -206,6 +213,7 @@ static void ioreq_send(struct hv_vcpu *vcpu, struct hv_dm *dm, uint32_t type,
 	slot->addr = addr;
 	slot->count = count;
 	slot->vcpu = (uint32_t)vcpu->id;
+	slot->hv_cpu = (uint32_t)sched_getcpu();
 	slot->data = 0;
 	if (is_write) {
 		if (count == 1)
@@ -262,9 +270,12 @@ void ioreq_pio(struct hv_vcpu *vcpu, uint16_t port, unsigned size,
 	if (pci_pio(vcpu, port, size, count, is_write, data))
 		return;
 	if (vm->floor_port == port) {
-		/* Benchmark floor: hv answers without any DM. */
-		if (!is_write)
-			memset(data, 0, bytes);
+		/* Benchmark floor: hv itself answers, as a scratch register
+		 * (the last byte written), the same port a DM would. */
+		if (is_write)
+			vm->floor_val = data[bytes - 1];
+		else
+			memset(data, vm->floor_val, bytes);
 		return;
 	}
 	if (!ioreq_lookup(vm, DM_OP_RANGE_PORT, port, size, &r)) {

@@ -248,7 +248,7 @@ static void hv_setup(struct hv_vm *vm)
 		hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "creating vCPUs: %s",
 			strerror(-r));
 	for (i = 0; i < vm->nr_vcpus; i++)
-		vm->vcpus[i].spin_ns = 20000;
+		vm->vcpus[i].spin_ns = 50000;
 }
 
 static void hv_ctl_handle(struct hv_vm *vm)

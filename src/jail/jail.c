@@ -151,6 +151,17 @@ root_done:
 	jail_rlimit(pipe_fd, RLIMIT_LOCKS, 0);
 rlimits_done:
 
+	if (s->cpus) {
+		cpu_set_t set;
+		unsigned c;
+
+		CPU_ZERO(&set);
+		for (c = 0; c < 64; c++)
+			if (s->cpus & (1ull << c))
+				CPU_SET(c, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			jail_fail(pipe_fd, "setting the CPU affinity");
+	}
 	/* No inherited blocked signals (the monitor blocks some for its
 	 * signalfd). */
 	{

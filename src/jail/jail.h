@@ -10,6 +10,7 @@
 #ifndef SAFEPC_JAIL_JAIL_H
 #define SAFEPC_JAIL_JAIL_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #define JAIL_MAX_FDS 48
@@ -41,6 +42,7 @@ struct jail_spec {
 	unsigned long fsize;	/* RLIMIT_FSIZE in bytes */
 	const char *cgroup_procs[4]; /* cgroup.procs / tasks files to join */
 	unsigned weaken; /* JAIL_WEAKEN_* */
+	uint64_t cpus;	 /* CPU affinity (bit n = CPU n), 0 = any */
 };
 
 /*

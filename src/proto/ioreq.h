@@ -69,7 +69,8 @@ struct ioreq_slot {
 	uint64_t data;
 	uint32_t count; /* elements, >= 1 */
 	uint32_t vcpu;
-	uint8_t pad1[24];
+	uint32_t hv_cpu; /* host CPU the vCPU thread published from (hint) */
+	uint8_t pad1[20];
 	uint8_t buf[IOREQ_DATA_BYTES];
 };
 _Static_assert(sizeof(struct ioreq_slot) == 64 + IOREQ_DATA_BYTES,
@@ -97,7 +98,10 @@ struct ioreq_header {
 	uint32_t nr_slots;
 	uint32_t dm_sleeping; /* written by DM */
 	uint32_t dm_wake;     /* written by hv */
-	uint32_t pad0[11];
+	/* Bumped by the DM while it runs (spins or serves); a waiting hv
+	 * stops spinning when it stalls: the DM is not on a CPU. */
+	uint32_t dm_heartbeat;
+	uint32_t pad0[10];
 	uint32_t buf_prod; /* written by hv, own cache line */
 	uint32_t pad1[15];
 	uint32_t buf_cons; /* written by DM, own cache line */

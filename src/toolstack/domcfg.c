@@ -397,6 +397,71 @@ static int domcfg_key_floor_port(struct domcfg_ctx *c,
 	return 0;
 }
 
+/*
+ * cpus / dm_cpus: a host CPU list as xl writes it ("0-3,6"), up to CPU 63,
+ * or "all". The host must have every CPU named.
+ */
+static int domcfg_cpu_list(struct domcfg_ctx *c, const struct xlcfg_entry *e,
+			   uint64_t *mask)
+{
+	const char *p;
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	uint64_t m = 0;
+	int ret = domcfg_want(c, e, XLCFG_STRING);
+
+	if (ret)
+		return ret;
+	if (!strcmp(e->str, "all")) {
+		*mask = 0;
+		return 0;
+	}
+	p = e->str;
+	while (*p) {
+		char *end;
+		unsigned long a, b;
+
+		if (*p < '0' || *p > '9')
+			goto bad;
+		a = b = strtoul(p, &end, 10);
+		if (*end == '-') {
+			if (end[1] < '0' || end[1] > '9')
+				goto bad;
+			b = strtoul(end + 1, &end, 10);
+		}
+		if (a > b || b > 63)
+			goto bad;
+		if (ncpu > 0 && b >= (unsigned long)ncpu &&
+		    !(c->flags & DOMCFG_F_NO_HOST_CHECKS))
+			return domcfg_fail(c, e, 0, "CPU %lu is not on this host "
+					   "(%ld CPUs)", b, ncpu);
+		for (; a <= b; a++)
+			m |= 1ull << a;
+		if (*end == ',')
+			end++;
+		else if (*end)
+			goto bad;
+		p = end;
+	}
+	if (!m)
+		goto bad;
+	*mask = m;
+	return 0;
+bad:
+	return domcfg_fail(c, e, 0, "'%s' is not a CPU list (e.g. \"0-3,6\" "
+			   "or \"all\", CPUs 0 to 63)", e->str);
+}
+
+static int domcfg_key_cpus(struct domcfg_ctx *c, const struct xlcfg_entry *e)
+{
+	return domcfg_cpu_list(c, e, &c->dc->cpus);
+}
+
+static int domcfg_key_dm_cpus(struct domcfg_ctx *c,
+			      const struct xlcfg_entry *e)
+{
+	return domcfg_cpu_list(c, e, &c->dc->dm_cpus);
+}
+
 /* The disk-spec parameters, positional ones first, in xl's order. */
 enum { DISK_TARGET, DISK_FORMAT, DISK_VDEV, DISK_ACCESS, DISK_DEVTYPE,
        DISK_NR_PARAMS };
@@ -672,6 +737,8 @@ static const struct domcfg_key {
 	{ "on_reboot", domcfg_key_on_reboot },
 	{ "on_crash", domcfg_key_on_crash },
 	{ "floor_port", domcfg_key_floor_port },
+	{ "cpus", domcfg_key_cpus },
+	{ "dm_cpus", domcfg_key_dm_cpus },
 	{ "disk", domcfg_key_disk },
 	{ "firmware", domcfg_key_firmware },
 	{ "boot", domcfg_key_boot },

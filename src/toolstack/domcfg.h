@@ -82,6 +82,10 @@ struct domcfg {
 	 * on purpose (JAIL_WEAKEN_* bits, for diagnosis and for testing
 	 * `safepc check`); each shows as FAIL there. */
 	unsigned jail_weaken;
+	/* Host CPUs (bit n = CPU n; 0 = any) for hv's vCPU threads (xl's
+	 * `cpus`) and for the device models (`dm_cpus`). */
+	uint64_t cpus;
+	uint64_t dm_cpus;
 };
 
 /* The names jail_weaken accepts, indexed by bit; NULL-terminated. */

@@ -418,6 +418,7 @@ static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
 		s.fds[LAUNCH_HV_FD_FIRST_MODULE + i] = f->modules[i];
 	s.nr_fds = LAUNCH_HV_FD_FIRST_MODULE + (int)c->nr_modules;
 	s.uid = s.gid = launch_uid(d->domid, 0);
+	s.cpus = c->cpus;
 	s.exe_fd = f->hv_exe;
 	s.argv = a.argv;
 	s.empty_root = LAUNCH_EMPTY_ROOT;
@@ -483,6 +484,7 @@ static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
 							  : -1;
 	s.nr_fds = LAUNCH_DM_FD_FIRST_EXTRA;
 	s.uid = s.gid = launch_uid(d->domid, 1 + i);
+	s.cpus = c->dm_cpus;
 	s.exe_fd = f->dm_exe;
 	s.argv = a.argv;
 	s.empty_root = LAUNCH_EMPTY_ROOT;
