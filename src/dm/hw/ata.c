@@ -111,7 +111,8 @@ static void ata_set_addr(struct ide_drive *d, uint64_t lba)
 		tf->hob_lbah = (uint8_t)(lba >> 40);
 		break;
 	case ATA_ADDR_LBA28:
-		tf->device = (uint8_t)((tf->device & 0xf0) | ((lba >> 24) & 0x0f));
+		tf->device = (uint8_t)((tf->device & 0xf0) |
+				       ((lba >> 24) & 0x0f));
 		break;
 	default:
 		if (!a->cur_heads || !a->cur_spt)

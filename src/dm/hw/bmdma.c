@@ -86,11 +86,10 @@ static unsigned bmdma_write8(struct bmdma *bm, unsigned off, uint8_t val)
 	case BMDMA_REG_CMD:
 		return bmdma_write_cmd(bm, val);
 	case BMDMA_REG_STATUS:
+		/* Error and Interrupt: write 1 to clear; capable: R/W. */
 		bm->bmis &= (uint8_t)~(val & (BMDMA_ST_ERROR | BMDMA_ST_INTR));
-		bm->bmis = (uint8_t)((bm->bmis &
-				      ~(BMDMA_ST_DRV0_DMA | BMDMA_ST_DRV1_DMA)) |
-				     (val & (BMDMA_ST_DRV0_DMA |
-					     BMDMA_ST_DRV1_DMA)));
+		bm->bmis &= (uint8_t)~BMDMA_ST_CAPABLE;
+		bm->bmis |= val & BMDMA_ST_CAPABLE;
 		return 0;
 	case 4:
 	case 5:

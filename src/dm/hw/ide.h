@@ -17,6 +17,9 @@
  * bus master is already started, or the bus-master Start write. BSY is
  * therefore only visible while SRST is held.
  *
+ * Callbacks (set_irq, dma_rw, the backend) run inside the model's calls
+ * and must not call back into it.
+ *
  * Interrupts: each drive has an interrupt-pending flag, set at the points
  * the ATA protocols assert INTRQ, cleared by a Status read (not Alternate
  * Status), by writing the Command register and by reset. The channel line

@@ -197,9 +197,10 @@ static void h_drive_invariants(const struct ide_drive *d)
 
 		check(a->off <= a->len && a->len <= IDE_BUF_SIZE);
 		if (d->pio == IDE_PIO_ATAPI_IN) {
+			uint32_t lim = a->limit ? a->limit : 0xfffe;
+
 			check(d->end <= a->len);
-			check(d->end - d->pos <= (a->limit ? a->limit : 0xfffe) ||
-			      d->end - d->pos == 2);
+			check(d->end - d->pos <= lim || d->end - d->pos == 2);
 		}
 		check(a->nsectors <= ATAPI_MAX_SECTORS);
 		if (!a->medium)
@@ -401,7 +402,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		h->be_sectors = 0;
 		switch (op % 16) {
 		case 0:
-			ide_write(ch, in8(&in) & 7, size_of(op >> 4), in32(&in));
+			n = in8(&in) & 7;
+			ide_write(ch, n, size_of(op >> 4), in32(&in));
 			break;
 		case 1:
 			ide_read(ch, in8(&in) & 7, size_of(op >> 4));

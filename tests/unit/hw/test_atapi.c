@@ -1010,7 +1010,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_test_unit_ready_and_sense,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
-			test_media_change_unit_attention, setup_empty, teardown),
+			test_media_change_unit_attention, setup_empty,
+			teardown),
 		cmocka_unit_test_setup_teardown(test_request_sense_lengths,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inquiry, setup, teardown),

@@ -173,8 +173,9 @@ static const struct walk_case {
 } walk_cases[] = {
 	{"one region, exact, EOT", {{0x20000, 0x1000, true}}, 1, 0x1000, 0,
 	 0x1000, false, 0, 0},
-	{"two regions, exact", {{0x20000, 0x200, false}, {0x30000, 0x600, true}},
-	 2, 0x800, 0, 0x800, false, 0, 0},
+	{"two regions, exact",
+	 {{0x20000, 0x200, false}, {0x30000, 0x600, true}}, 2, 0x800, 0, 0x800,
+	 false, 0, 0},
 	{"count 0 is 64 KiB", {{0x20000, 0, true}}, 1, 0x10000, 0, 0x10000,
 	 false, 0, 0},
 	{"table longer: Active stays", {{0x20000, 0x1000, true}}, 1, 0x800, 0,
@@ -194,8 +195,8 @@ static const struct walk_case {
 	 0x200, false, 0, 1},
 	{"region past guest memory", {{MEM_SIZE, 0x200, true}}, 1,
 	 0x200, -EFAULT, 0, false, 0, 0},
-	{"region running out of guest memory", {{MEM_SIZE - 0x100, 0x200, true}},
-	 1, 0x200, -EFAULT, 0, false, 0, 1},
+	{"region running out of guest memory",
+	 {{MEM_SIZE - 0x100, 0x200, true}}, 1, 0x200, -EFAULT, 0, false, 0, 1},
 };
 
 static void test_walk_table(void **state)

@@ -313,7 +313,7 @@ static void test_irq_follows_selection(void **state)
 	assert_int_equal(f->level, 1);
 	sel(f, 1);
 	assert_int_equal(f->level, 0);
-	assert_int_equal(rd(f, IDE_REG_STATUS), 0x00); /* the CD's reset state */
+	assert_int_equal(rd(f, IDE_REG_STATUS), 0x00); /* the CD, after reset */
 	sel(f, 0);
 	assert_int_equal(f->level, 1);
 	rd(f, IDE_REG_STATUS);
