@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "toolstack/check.h"
 #include "toolstack/cli.h"
 #include "toolstack/domcfg.h"
 #include "toolstack/launch.h"
@@ -29,12 +30,6 @@
 #include "toolstack/rundir.h"
 #include "toolstack/xlcfg.h"
 
-#if __has_include("toolstack/check.h")
-#include "toolstack/check.h"
-#define MAIN_HAVE_CHECK 1
-#else
-#define MAIN_HAVE_CHECK 0
-#endif
 
 /* The daemon monitor's log, before it rotates to log.1. */
 #define MAIN_MONITOR_LOG_CAP (1024u * 1024)
@@ -76,16 +71,6 @@ static void create_usage(FILE *f)
 		"  -c, --console     attach to the console once the guest runs\n"
 		"                    (Ctrl-] detaches; the domain keeps running)\n"
 		"  -h, --help        this text\n");
-}
-
-static void check_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: safepc check NAME\n"
-		"\n"
-		"Checks, from the outside, every restriction of the domain's\n"
-		"jails (uids, namespaces, capabilities, seccomp, fds, limits,\n"
-		"cgroups) and prints PASS or FAIL for each.\n");
 }
 
 /* Loads and validates the configuration; prints why not. */
@@ -313,21 +298,6 @@ static int cmd_create(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_check(int argc, char **argv)
-{
-	if (argc >= 2 && (!strcmp(argv[1], "-h") ||
-			  !strcmp(argv[1], "--help")) && !MAIN_HAVE_CHECK) {
-		check_usage(stdout);
-		return 0;
-	}
-#if MAIN_HAVE_CHECK
-	return check_main(argc, argv);
-#else
-	fprintf(stderr, "safepc: check is not built into this safepc\n");
-	return MONITOR_STATUS_FAILURE;
-#endif
-}
-
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -337,7 +307,7 @@ int main(int argc, char **argv)
 		{ "create", cmd_create },     { "list", cli_list },
 		{ "console", cli_console },   { "shutdown", cli_shutdown },
 		{ "destroy", cli_destroy },   { "pause", cli_pause },
-		{ "unpause", cli_pause },     { "check", cmd_check },
+		{ "unpause", cli_pause },     { "check", check_main },
 	};
 	size_t i;
 

@@ -50,6 +50,7 @@ lc_cleanup() {
 	for p in "${lc_pids[@]}"; do
 		kill -CONT "$p" 2>/dev/null
 		kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
 	done
 	for n in "${lc_names[@]}"; do
 		if "$safepc" list --json "$n" 2>/dev/null | grep -q "\"name\":\"$n\""; then

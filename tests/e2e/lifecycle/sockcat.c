@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +35,12 @@ static int send_lines(int fd, int paced)
 	       (nl = memchr(inbuf, '\n', inlen))) {
 		size_t len = (size_t)(nl - inbuf) + 1;
 
-		if (write(fd, inbuf, len) != (ssize_t)len)
+		if (write(fd, inbuf, len) != (ssize_t)len) {
+			/* The peer is gone or hung up on us: keep reading
+			 * what it said before. */
+			inlen = 0;
 			return -1;
+		}
 		memmove(inbuf, inbuf + len, inlen - len);
 		inlen -= len;
 		lines_sent++;
@@ -78,23 +83,27 @@ int main(int argc, char **argv)
 	if (stall)
 		for (;;)
 			pause();
+	signal(SIGPIPE, SIG_IGN);
 	for (;;) {
-		struct pollfd p[2] = {
-			{ .fd = fd, .events = POLLIN },
-			{ .fd = in_open && inlen < sizeof(inbuf) ? STDIN_FILENO
-								 : -1,
-			  .events = POLLIN },
-		};
+		struct pollfd p[2];
 		int r;
 
 		if (send_lines(fd, paced))
-			return 1;
-		if (!in_open && inlen && !memchr(inbuf, '\n', inlen)) {
-			/* A last line without its newline. */
+			in_open = 0;
+		if ((!in_open || inlen == sizeof(inbuf)) && inlen &&
+		    !memchr(inbuf, '\n', inlen)) {
+			/* A last line without its newline, or a line longer
+			 * than the buffer (sent in pieces). */
 			if (write(fd, inbuf, inlen) < 0)
-				return 1;
+				in_open = 0;
 			inlen = 0;
 		}
+		p[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
+		p[1] = (struct pollfd){
+			.fd = in_open && inlen < sizeof(inbuf) ? STDIN_FILENO
+							       : -1,
+			.events = POLLIN
+		};
 		r = poll(p, 2, !in_open && wait_s >= 0 ? wait_s * 1000 : -1);
 		if (r < 0 && errno == EINTR)
 			continue;
