@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "dm/chipset.h"
 #include "dm/dm.h"
 #include "dm/hw/acpi_pm.h"
 #include "dm/hw/debug_exit.h"
@@ -27,6 +28,7 @@ struct devices_opts {
 	uint64_t irq;
 	int console;
 	int has_port, has_irq;
+	char boot[4]; /* fw_cfg: boot order, xl's letters */
 };
 
 static int devices_parse_opts(const char *spec, struct devices_opts *o)
@@ -47,6 +49,9 @@ static int devices_parse_opts(const char *spec, struct devices_opts *o)
 			o->has_irq = 1;
 		} else if (!strcmp(tok, "console")) {
 			o->console = 1;
+		} else if (!strncmp(tok, "boot=", 5) && strlen(tok + 5) < 4 &&
+			   strspn(tok + 5, "cd") == strlen(tok + 5)) {
+			snprintf(o->boot, sizeof(o->boot), "%s", tok + 5);
 		} else {
 			return -EINVAL;
 		}
@@ -322,6 +327,47 @@ static int rcr_create(struct dm *dm, struct dm_dev *dev,
 	return dm_map_range(dm, dev, DM_OP_RANGE_PORT, port, port, 0);
 }
 
+/* ---- chipset devices of a firmware boot (chipset.c) ---- */
+
+static int host_create(struct dm *dm, struct dm_dev *dev,
+		       const struct devices_opts *o)
+{
+	return chipset_host_create(dm, dev);
+}
+
+static int isa_create(struct dm *dm, struct dm_dev *dev,
+		      const struct devices_opts *o)
+{
+	return chipset_isa_create(dm, dev);
+}
+
+static int kbd_create(struct dm *dm, struct dm_dev *dev,
+		      const struct devices_opts *o)
+{
+	return chipset_kbd_create(dm, dev);
+}
+
+static int debugcon_create(struct dm *dm, struct dm_dev *dev,
+			   const struct devices_opts *o)
+{
+	return chipset_debugcon_create(dm, dev);
+}
+
+/* SeaBIOS' bootorder file: the IDE disk (hda) and the CD (hdc). */
+static int fwcfg_create(struct dm *dm, struct dm_dev *dev,
+			const struct devices_opts *o)
+{
+	static const char *const hda = "/pci@i0cf8/*@1,1/drive@0/disk@0\n";
+	static const char *const hdc = "/pci@i0cf8/*@1,1/drive@1/disk@0\n";
+	char order[128] = "";
+	const char *b;
+
+	for (b = o->boot; *b; b++)
+		strncat(order, *b == 'c' ? hda : hdc,
+			sizeof(order) - strlen(order) - 1);
+	return chipset_fwcfg_create(dm, dev, order);
+}
+
 /* ---- the table ---- */
 
 struct devices_entry {
@@ -337,6 +383,11 @@ static const struct devices_entry devices_table[] = {
 	{ "debug_exit", "isa-debug-exit test port", dbg_create },
 	{ "acpi_pm", "ACPI PM1a soft-off register", pm_create },
 	{ "reset_ctl", "PIIX3 reset control register", rcr_create },
+	{ "i440fx", "i440FX host bridge (PCI 00:00.0, PAM)", host_create },
+	{ "piix3", "PIIX3 ISA bridge (PCI 00:01.0, PIRQ)", isa_create },
+	{ "fw_cfg", "QEMU firmware configuration (0x510)", fwcfg_create },
+	{ "i8042", "i8042 keyboard controller (0x60/0x64)", kbd_create },
+	{ "debugcon", "firmware debug console (0x402)", debugcon_create },
 };
 
 /*

@@ -119,19 +119,20 @@ int main(int argc, char **argv)
 #ifdef DM_TEST_HOOKS
 	dm_test_init(dm, test_mode);
 #endif
-	/* Everything this process will ever hold is open and mapped. */
-	if (no_seccomp)
-		log_warn("seccomp disabled by the domain config (jail_weaken)");
-	r = no_seccomp ? 0 : dm_seccomp_apply(dm);
-	if (r)
-		die("cannot apply the seccomp allowlist: %s", strerror(-r));
-
 	for (i = 0; i < nr_devs; i++) {
 		r = devices_create(dm, devs[i]);
 		if (r)
 			die("device %s: %s", devs[i],
 			    r == -ENOENT ? "unknown device" : strerror(-r));
 	}
+	/* Devices exist, nothing from the guest has been served yet: from
+	 * here on, the allowlist (before READY lets hv start the vCPUs). */
+	if (no_seccomp)
+		log_warn("seccomp disabled by the domain config (jail_weaken)");
+	r = no_seccomp ? 0 : dm_seccomp_apply(dm);
+	if (r)
+		die("cannot apply the seccomp allowlist: %s", strerror(-r));
+
 	r = dm_op_call(dm, DM_OP_READY, NULL, 0, NULL);
 	if (r)
 		die("READY refused: %s", strerror(-r));

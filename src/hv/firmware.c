@@ -162,7 +162,7 @@ int firmware_set_pam(struct hv_vm *vm, uint64_t start, uint64_t size,
 
 	if (!vm->fw)
 		return -ENODEV;
-	if (mode > FW_PAM_WRITE || size == 0 || start < FW_WINDOW_START ||
+	if (mode > FW_PAM_RAM || size == 0 || start < FW_WINDOW_START ||
 	    start + size > 0x100000 || start % FW_PAM_BLOCK ||
 	    size % FW_PAM_BLOCK)
 		return -EINVAL;

@@ -781,6 +781,10 @@ int domcfg_from_xlcfg_flags(const struct xlcfg *cfg, struct domcfg *out,
 			return ret;
 	}
 	for (k = 0; k < ARRAY_SIZE(required); k++) {
+		/* A firmware boots from disks: no kernel needed then. */
+		if (!strcmp(required[k], "kernel") &&
+		    out->firmware != DOMCFG_FIRMWARE_NONE)
+			continue;
 		if (!xlcfg_get(cfg, required[k])) {
 			xlcfg_error(err, errlen, xlcfg_file(cfg), 0,
 				    required[k], "required key is missing");

@@ -34,8 +34,8 @@
 /* What one DM process hosts and may claim. */
 struct launch_dm_plan {
 	const char *name;
-	const char *devs[8];
-	const char *grants[12];
+	const char *devs[12];
+	const char *grants[24];
 };
 
 /* Default placement: the small chipset devices share one DM. */
@@ -48,6 +48,27 @@ static const struct launch_dm_plan launch_chipset_plan = {
 		    "pio,0xf4,0xf7", "pio,0x600,0x63f", "pio,0xcf9,0xcf9",
 		    "shutdown" },
 };
+
+/*
+ * A firmware (SeaBIOS) boot adds the PC chipset: the i440FX and PIIX3 PCI
+ * functions, fw_cfg, the keyboard controller and the firmware's debug
+ * console, with the grants they need (PCI 00:00.0 and 00:01.0, PIRQ
+ * routes, the BIOS window's PAM decoding).
+ */
+static const struct launch_dm_plan launch_chipset_fw_plan = {
+	.name = "chipset",
+	.devs = { "ns16550,port=0x3f8,irq=4,console",
+		  "mc146818,port=0x70,irq=8", "debug_exit,port=0xf4",
+		  "acpi_pm,port=0x600", "reset_ctl,port=0xcf9", "i440fx",
+		  "piix3", "fw_cfg", "i8042", "debugcon" },
+	.grants = { "pio,0x3f8,0x3ff", "irq,4", "pio,0x70,0x71", "irq,8",
+		    "pio,0xf4,0xf7", "pio,0x600,0x63f", "pio,0xcf9,0xcf9",
+		    "shutdown", "pci,0x0,0x0", "pci,0x8,0x8", "pirq", "pam",
+		    "pio,0x510,0x51b", "pio,0x60,0x60", "pio,0x64,0x64",
+		    "irq,1", "irq,12", "pio,0x402,0x402" },
+};
+
+#define LAUNCH_SEABIOS "/usr/share/seabios/bios.bin"
 
 uid_t launch_uid(unsigned domid, unsigned idx)
 {
@@ -300,11 +321,23 @@ static int launch_open_resources(struct launch_domain *d,
 			 (unsigned long long)c->memory_mib, strerror(errno));
 		return -1;
 	}
-	f->kernel = open(c->kernel, O_RDONLY | O_CLOEXEC);
-	if (f->kernel < 0) {
-		snprintf(err, errlen, "kernel %s: %s", c->kernel,
-			 strerror(errno));
-		return -1;
+	{
+		/* The boot image: the firmware, or the multiboot kernel. */
+		const char *img = c->firmware == DOMCFG_FIRMWARE_SEABIOS
+					  ? LAUNCH_SEABIOS
+				  : c->firmware == DOMCFG_FIRMWARE_PATH
+					  ? c->firmware_path
+					  : c->kernel;
+
+		f->kernel = open(img, O_RDONLY | O_CLOEXEC);
+		if (f->kernel < 0) {
+			snprintf(err, errlen, "%s %s: %s",
+				 c->firmware == DOMCFG_FIRMWARE_NONE
+					 ? "kernel"
+					 : "firmware",
+				 img, strerror(errno));
+			return -1;
+		}
 	}
 	for (i = 0; i < c->nr_modules; i++) {
 		f->modules[i] = open(c->modules[i].path, O_RDONLY | O_CLOEXEC);
@@ -379,6 +412,8 @@ static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
 	launch_arg(&a, "%s", c->extra);
 	if (c->jail_weaken & JAIL_WEAKEN_SECCOMP)
 		launch_arg(&a, "--no-seccomp");
+	if (c->firmware != DOMCFG_FIRMWARE_NONE)
+		launch_arg(&a, "--firmware");
 	if (c->has_floor_port) {
 		launch_arg(&a, "--floor-port");
 		launch_arg(&a, "%u", c->floor_port);
@@ -522,6 +557,7 @@ static void launch_write_state(struct launch_domain *d)
 int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 {
 	const struct launch_dm_plan *plans[LAUNCH_MAX_DMS];
+	char fw_cfg_spec[32];
 	struct launch_dm_plan plan_copies[LAUNCH_MAX_DMS];
 	struct launch_fds f;
 	int log_pipe[2] = { -1, -1 };
@@ -539,7 +575,9 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 	d->ctl_fd = d->console_fd = d->log_fd = -1;
 	d->hv.pidfd = -1;
 	d->nr_dms = 1;
-	plans[0] = &launch_chipset_plan;
+	plans[0] = d->cfg->firmware == DOMCFG_FIRMWARE_NONE
+			   ? &launch_chipset_plan
+			   : &launch_chipset_fw_plan;
 	for (i = 0; i < d->nr_dms; i++) {
 		plan_copies[i] = *plans[i];
 		snprintf(d->dms[i].tag, sizeof(d->dms[i].tag), "dm/%u/%s",
@@ -548,6 +586,11 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 	}
 	if (d->cfg->serial == DOMCFG_SERIAL_NONE)
 		plan_copies[0].devs[0] = "ns16550,port=0x3f8,irq=4";
+	if (plans[0] == &launch_chipset_fw_plan) {
+		snprintf(fw_cfg_spec, sizeof(fw_cfg_spec), "fw_cfg,boot=%s",
+			 d->cfg->boot);
+		plan_copies[0].devs[7] = fw_cfg_spec;
+	}
 
 	if (mkdir("/run/safepc", 0700) && errno != EEXIST) {
 		snprintf(err, errlen, "cannot create /run/safepc: %s",
