@@ -391,7 +391,7 @@ void control_handle(struct control *ctl, const struct pollfd *pfd)
 
 void control_event(struct control *ctl, const char *name, const char *data)
 {
-	char buf[2048];
+	char buf[CONTROL_EVENT_MAX];
 	struct timespec ts;
 	unsigned i;
 	int n;
@@ -404,9 +404,26 @@ void control_event(struct control *ctl, const char *name, const char *data)
 		     ts.tv_nsec / 1000);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return;
+	memcpy(ctl->events[ctl->nr_events++ % CONTROL_EVENT_LOG], buf,
+	       (size_t)n + 1);
 	for (i = 0; i < CONTROL_MAX_CLIENTS; i++)
 		if (ctl->clients[i].fd >= 0 && ctl->clients[i].negotiated)
 			control_send(&ctl->clients[i], buf, (size_t)n);
+}
+
+void control_event_log(const struct control *ctl, struct json_writer *w)
+{
+	unsigned i = ctl->nr_events > CONTROL_EVENT_LOG
+			     ? ctl->nr_events - CONTROL_EVENT_LOG
+			     : 0;
+
+	json_w_array_begin(w);
+	for (; i < ctl->nr_events; i++) {
+		const char *e = ctl->events[i % CONTROL_EVENT_LOG];
+
+		json_w_raw_value(w, e, strlen(e));
+	}
+	json_w_array_end(w);
 }
 
 void control_close(struct control *ctl, int timeout_ms)

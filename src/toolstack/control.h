@@ -21,6 +21,9 @@
 #define CONTROL_MAX_CLIENTS 16
 #define CONTROL_OUT_CAP (256u * 1024)
 #define CONTROL_MAX_POLLFDS (1 + CONTROL_MAX_CLIENTS)
+/* Events kept for clients that come later (query-event-log). */
+#define CONTROL_EVENT_LOG 32
+#define CONTROL_EVENT_MAX 1024 /* bytes of one event */
 
 /* Error classes, as QMP names them. */
 #define CONTROL_ERR_GENERIC "GenericError"
@@ -58,6 +61,8 @@ struct control {
 	struct json_doc *doc;
 	char *reply; /* one reply, built here */
 	int slot_listen, slot_client[CONTROL_MAX_CLIENTS];
+	char events[CONTROL_EVENT_LOG][CONTROL_EVENT_MAX];
+	unsigned nr_events; /* ever sent */
 };
 
 /* Listens on path (0600, root peers only). Returns 0 or -errno. */
@@ -73,6 +78,9 @@ void control_handle(struct control *ctl, const struct pollfd *pfd);
  * to every negotiated client; data is a JSON object's text or NULL.
  */
 void control_event(struct control *ctl, const char *name, const char *data);
+
+/* Writes the last CONTROL_EVENT_LOG events, oldest first, as an array. */
+void control_event_log(const struct control *ctl, struct json_writer *w);
 
 /* Sends what is queued (waiting at most timeout_ms), then closes all. */
 void control_close(struct control *ctl, int timeout_ms);

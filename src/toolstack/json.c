@@ -747,6 +747,12 @@ void json_w_null(struct json_writer *w)
 	json_w_raw(w, "null", 4);
 }
 
+void json_w_raw_value(struct json_writer *w, const char *text, size_t len)
+{
+	json_w_pre_value(w);
+	json_w_raw(w, text, len);
+}
+
 void json_w_node(struct json_writer *w, const struct json_doc *doc,
 		 const struct json_node *n)
 {

@@ -110,6 +110,11 @@ void json_w_uint(struct json_writer *w, uint64_t v);
 void json_w_double(struct json_writer *w, double v);
 void json_w_bool(struct json_writer *w, bool v);
 void json_w_null(struct json_writer *w);
+/*
+ * Writes text, which must be exactly one valid JSON value (e.g. one this
+ * writer made earlier), as the next value.
+ */
+void json_w_raw_value(struct json_writer *w, const char *text, size_t len);
 /* Copies a parsed value (e.g. a request's "id"). */
 void json_w_node(struct json_writer *w, const struct json_doc *doc,
 		 const struct json_node *n);

@@ -61,9 +61,10 @@ struct monitor {
 	unsigned restarts;
 	unsigned bad_hv_msgs;
 	int64_t start_ns, running_ns, dm_death_at, powerdown_at;
+	int64_t hv_eof_at; /* hv closed its control socket */
 	int64_t created_rt;
-	int proc_reported[1 + LAUNCH_MAX_DMS]; /* DM_CRASH sent */
-	int seccomp_reported[1 + LAUNCH_MAX_DMS];
+	/* Per process (0 = hv): hv's fault report about it. */
+	char fault_text[1 + LAUNCH_MAX_DMS][112];
 	/* The last run's end, for query-domain and the SHUTDOWN event. */
 	char last_reason[24];
 	char last_text[160];
@@ -133,42 +134,54 @@ static void monitor_event(struct monitor *m, const char *name,
 	control_event(&m->ctl, name, n > 0 ? w->buf : NULL);
 }
 
-static void monitor_event_dm_crash(struct monitor *m, unsigned idx,
-				   const char *reason)
+static void monitor_describe_exit(const struct launch_proc *p, char *buf,
+				  size_t len);
+
+/*
+ * After the processes are reaped: reports each that hit its seccomp
+ * filter, and each DM that failed (hv reported it, or it died on its own
+ * while the domain ran, or by a signal that was not ours).
+ */
+static void monitor_report_procs(struct monitor *m, const int *seen)
 {
-	struct launch_proc *p = monitor_proc(m, idx);
 	struct json_writer w;
-	char buf[512];
+	char buf[512], what[128];
+	unsigned i;
 
-	if (idx == 0 || m->proc_reported[idx])
-		return;
-	m->proc_reported[idx] = 1;
-	json_writer_init(&w, buf, sizeof(buf));
-	json_w_object_begin(&w);
-	json_w_kstr(&w, "process", p->tag);
-	json_w_kint(&w, "pid", p->pid);
-	json_w_kstr(&w, "reason", reason);
-	json_w_object_end(&w);
-	monitor_event(m, "DM_CRASH", &w);
-}
+	for (i = 0; i <= m->dom.nr_dms; i++) {
+		struct launch_proc *p = monitor_proc(m, i);
+		int own, clean;
 
-static void monitor_check_seccomp(struct monitor *m, unsigned idx)
-{
-	struct launch_proc *p = monitor_proc(m, idx);
-	struct json_writer w;
-	char buf[256];
-
-	if (!p->exited || p->wstatus_code == CLD_EXITED ||
-	    p->wstatus != SIGSYS || m->seccomp_reported[idx])
-		return;
-	m->seccomp_reported[idx] = 1;
-	json_writer_init(&w, buf, sizeof(buf));
-	json_w_object_begin(&w);
-	json_w_kstr(&w, "process", p->tag);
-	json_w_kint(&w, "pid", p->pid);
-	json_w_kuint(&w, "uid", p->uid);
-	json_w_object_end(&w);
-	monitor_event(m, "SECCOMP_VIOLATION", &w);
+		if (!p->exited)
+			continue;
+		own = seen[i] || p->wstatus_code != CLD_KILLED ||
+		      p->wstatus != SIGKILL;
+		clean = p->wstatus_code == CLD_EXITED && p->wstatus == 0;
+		monitor_describe_exit(p, what, sizeof(what));
+		if (own && p->wstatus_code != CLD_EXITED &&
+		    p->wstatus == SIGSYS) {
+			json_writer_init(&w, buf, sizeof(buf));
+			json_w_object_begin(&w);
+			json_w_kstr(&w, "process", p->tag);
+			json_w_kint(&w, "pid", p->pid);
+			json_w_kuint(&w, "uid", p->uid);
+			json_w_object_end(&w);
+			monitor_event(m, "SECCOMP_VIOLATION", &w);
+		}
+		/* A DM exits cleanly only when hv has gone away. */
+		if (i == 0 || !(m->fault_text[i][0] || (own && !clean)))
+			continue;
+		json_writer_init(&w, buf, sizeof(buf));
+		json_w_object_begin(&w);
+		json_w_kstr(&w, "process", p->tag);
+		json_w_kint(&w, "pid", p->pid);
+		json_w_kstr(&w, "reason",
+			    m->fault_text[i][0] ? m->fault_text[i] : what);
+		if (own)
+			json_w_kstr(&w, "exit", what);
+		json_w_object_end(&w);
+		monitor_event(m, "DM_CRASH", &w);
+	}
 }
 
 static void monitor_ready(struct monitor *m, const char *fmt, ...)
@@ -205,9 +218,10 @@ static void monitor_hv_msg(struct monitor *m)
 	size_t i;
 
 	if (n == 0) {
-		monitor_set_last(m, "hv-error", 0, "hv closed its control socket");
-		monitor_set_result(m, MONITOR_STATUS_FAILURE,
-				   "hv closed its control socket");
+		/* hv is exiting (its files close before it is a zombie):
+		 * its pidfd will say how, unless it stays silent. */
+		if (!m->hv_eof_at)
+			m->hv_eof_at = util_now_ns();
 		return;
 	}
 	if (n < 0)
@@ -261,8 +275,9 @@ static void monitor_hv_msg(struct monitor *m)
 					   "device model fault: %s", msg.text);
 			m->res.kind = MONITOR_END_FAULT;
 			if (msg.code >= 0 && (unsigned)msg.code < m->dom.nr_dms)
-				monitor_event_dm_crash(m, 1 + (unsigned)msg.code,
-						       msg.text);
+				snprintf(m->fault_text[1 + msg.code],
+					 sizeof(m->fault_text[0]), "%s",
+					 msg.text);
 			break;
 		default:
 			monitor_set_last(m, "hv-error", msg.code, msg.text);
@@ -314,7 +329,6 @@ static void monitor_proc_exited(struct monitor *m, unsigned idx)
 	p->wstatus_code = si.si_code;
 	p->wstatus = si.si_status;
 	monitor_describe_exit(p, what, sizeof(what));
-	monitor_check_seccomp(m, idx);
 	if (idx == 0) {
 		/* hv reports before it exits; read that report first. */
 		monitor_hv_msg(m);
@@ -333,11 +347,9 @@ static void monitor_proc_exited(struct monitor *m, unsigned idx)
 		m->dm_death_at = util_now_ns();
 	/* hv sees the DM's socket close and reports the fault; if it does
 	 * not within MONITOR_DM_REPORT_MS, this is the reason. */
-	if (!m->ended) {
+	if (!m->ended)
 		snprintf(m->res.dm_death, sizeof(m->res.dm_death), "%s",
 			 what);
-		monitor_event_dm_crash(m, idx, what);
-	}
 }
 
 /* Starts (or restarts) the domain's processes. */
@@ -348,13 +360,12 @@ static int monitor_boot(struct monitor *m)
 
 	memset(&m->dom, 0, sizeof(m->dom));
 	memset(&m->res, 0, sizeof(m->res));
-	memset(m->proc_reported, 0, sizeof(m->proc_reported));
-	memset(m->seccomp_reported, 0, sizeof(m->seccomp_reported));
+	memset(m->fault_text, 0, sizeof(m->fault_text));
 	m->dom.domid = m->o->domid;
 	m->dom.cfg = m->cfg;
 	m->ended = m->paused = m->preserved = 0;
 	m->bad_hv_msgs = 0;
-	m->dm_death_at = m->powerdown_at = 0;
+	m->dm_death_at = m->powerdown_at = m->hv_eof_at = 0;
 	m->last_reason[0] = 0;
 	m->start_ns = util_now_ns();
 	r = launch_domain_start(&m->dom, err, sizeof(err));
@@ -443,7 +454,6 @@ static void monitor_teardown(struct monitor *m, enum domcfg_action *action)
 		struct launch_proc *p = monitor_proc(m, i);
 		char what[128];
 
-		monitor_check_seccomp(m, i);
 		/* A DM that died on its own while hv's report ended the
 		 * loop first (hv sees its socket close before its pidfd is
 		 * readable): say how, as the loop would have. Our own
@@ -455,8 +465,8 @@ static void monitor_teardown(struct monitor *m, enum domcfg_action *action)
 			continue;
 		monitor_describe_exit(p, what, sizeof(what));
 		log_err("%s", what);
-		monitor_event_dm_crash(m, i, what);
 	}
+	monitor_report_procs(m, seen);
 	/* Whatever the processes wrote before they died. */
 	monitor_relay_log(m);
 	console_drain(&m->con, m->o->foreground ? m->o->out_fd : -1);
@@ -585,7 +595,7 @@ static const char *const monitor_commands[] = {
 	"qmp_capabilities", "query-commands", "query-version",
 	"query-status",	    "query-domain",   "stop",
 	"cont",		    "system_powerdown", "quit",
-	NULL,
+	"query-event-log",  NULL,
 };
 
 static int monitor_hv_cmd(struct monitor *m, uint32_t type)
@@ -635,6 +645,10 @@ static int monitor_exec(void *opaque, const char *cmd,
 	}
 	if (!strcmp(cmd, "query-domain")) {
 		monitor_query_domain(m, w);
+		return 0;
+	}
+	if (!strcmp(cmd, "query-event-log")) {
+		control_event_log(&m->ctl, w);
 		return 0;
 	}
 	if (!strcmp(cmd, "stop") || !strcmp(cmd, "cont")) {
@@ -755,6 +769,13 @@ static void monitor_timers(struct monitor *m)
 		monitor_set_result(m, MONITOR_STATUS_FAILURE, "%s",
 				   m->res.dm_death);
 	}
+	if (m->hv_eof_at &&
+	    now - m->hv_eof_at > MONITOR_DM_REPORT_MS * 1000000ll) {
+		monitor_set_last(m, "hv-error", 0,
+				 "hv closed its control socket");
+		monitor_set_result(m, MONITOR_STATUS_FAILURE,
+				   "hv closed its control socket");
+	}
 	if (!m->res.running &&
 	    now - m->start_ns > MONITOR_START_TIMEOUT_MS * 1000000ll) {
 		monitor_set_last(m, "hv-error", 0, "start timeout");
@@ -780,7 +801,8 @@ static void monitor_loop_once(struct monitor *m)
 	console_poll(&m->con, pfd, &n);
 	if (m->dom_up) {
 		s_dom = n;
-		pfd[n++] = (struct pollfd){ .fd = m->dom.ctl_fd,
+		pfd[n++] = (struct pollfd){ .fd = m->hv_eof_at ? -1
+							       : m->dom.ctl_fd,
 					    .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = m->dom.log_fd,
 					    .events = POLLIN };
