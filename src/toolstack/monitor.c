@@ -391,9 +391,11 @@ static enum domcfg_action monitor_action(const struct monitor *m)
 		return m->cfg->on_reboot;
 	case MONITOR_END_CRASH:
 		return m->cfg->on_crash;
+	case MONITOR_END_DEBUG_EXIT:
+		/* The guest ended on purpose, with a status. */
+		return m->cfg->on_poweroff;
 	default:
-		/* A DM or hv failure, or the guest's debug exit: the
-		 * domain is gone for good, as after a crash in xl, but a
+		/* A DM or hv failure: as after a crash in xl, but a
 		 * restart loop on a broken device model helps nobody. */
 		return m->cfg->on_crash == DOMCFG_ACTION_PRESERVE
 			       ? DOMCFG_ACTION_PRESERVE
@@ -506,7 +508,9 @@ static const char *monitor_state(const struct monitor *m)
 	if (!m->dom_up)
 		return m->preserved ? (!strcmp(m->last_reason, "poweroff") ||
 						       !strcmp(m->last_reason,
-							       "reboot")
+							       "reboot") ||
+						       !strcmp(m->last_reason,
+							       "debug-exit")
 					       ? "shutdown"
 					       : "crashed")
 				    : "dying";
