@@ -14,9 +14,11 @@ static int logfile_reopen(struct logfile *l)
 {
 	int fd = open(l->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
 				       O_NOFOLLOW, 0600);
+	struct stat st;
 
 	if (fd < 0)
 		return -errno;
+	l->size = fstat(fd, &st) == 0 ? (size_t)st.st_size : 0;
 	if (l->fd >= 0)
 		close(l->fd);
 	l->fd = fd;
@@ -46,18 +48,21 @@ static void logfile_rotate(struct logfile *l)
 		return;
 	}
 	/* Cannot rename: start over in place. */
-	if (l->fd >= 0 && ftruncate(l->fd, 0))
-		return;
+	if (l->fd >= 0 && ftruncate(l->fd, 0) == 0)
+		l->size = 0;
 }
 
-/* Bytes already in the file, or 0 when it cannot be told. */
-static size_t logfile_size(const struct logfile *l)
+/*
+ * Bytes already in the file. Others write to it through dup_to (the
+ * logger on stderr): then ask the file; else we know.
+ */
+static size_t logfile_size(struct logfile *l)
 {
 	struct stat st;
 
-	if (l->fd < 0 || fstat(l->fd, &st))
-		return 0;
-	return (size_t)st.st_size;
+	if (l->dup_to >= 0 && l->fd >= 0 && fstat(l->fd, &st) == 0)
+		l->size = (size_t)st.st_size;
+	return l->size;
 }
 
 void logfile_check(struct logfile *l)
@@ -80,6 +85,7 @@ void logfile_write(struct logfile *l, const void *buf, size_t len)
 		logfile_rotate(l);
 	if (util_write_all(l->fd, p, len))
 		return; /* a full /run must not stop the monitor */
+	l->size += len;
 }
 
 void logfile_close(struct logfile *l)

@@ -16,6 +16,7 @@ struct logfile {
 	int fd;
 	int dup_to; /* also keep the file at this fd number (2), or -1 */
 	size_t cap;
+	size_t size; /* bytes in the file, when we are its only writer */
 };
 
 /*

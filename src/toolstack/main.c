@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,13 @@ static void create_daemon(const struct domcfg *dc, unsigned domid,
 	if (setsid() < 0)
 		_exit(1);
 	create_close_fds(ready_fd, lock_fd);
+	/* A caller in the background may have left signals ignored; the
+	 * monitor and its jailed processes start from the defaults. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
 	if (fork() != 0)
 		_exit(0); /* the session leader goes; no terminal can return */
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);

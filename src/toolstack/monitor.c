@@ -62,6 +62,7 @@ struct monitor {
 	unsigned bad_hv_msgs;
 	int64_t start_ns, running_ns, dm_death_at, powerdown_at;
 	int64_t hv_eof_at; /* hv closed its control socket */
+	int64_t log_checked_at;
 	int64_t created_rt;
 	/* Per process (0 = hv): hv's fault report about it. */
 	char fault_text[1 + LAUNCH_MAX_DMS][112];
@@ -840,8 +841,11 @@ static void monitor_loop_once(struct monitor *m)
 				monitor_proc_exited(m, i);
 	control_handle(&m->ctl, pfd);
 	monitor_timers(m);
-	if (m->o->log)
+	/* The monitor's own lines go to the log directly (stderr). */
+	if (m->o->log && util_now_ns() - m->log_checked_at > 1000000000ll) {
+		m->log_checked_at = util_now_ns();
 		logfile_check(m->o->log);
+	}
 }
 
 static void monitor_write_pid(unsigned domid)

@@ -139,7 +139,7 @@ int rundir_lock_dead(unsigned domid)
 {
 	char dir[96];
 	struct stat st;
-	int fd;
+	int fd, tries;
 
 	rundir_path(domid, "", dir, sizeof(dir));
 	if (stat(dir, &st))
@@ -147,11 +147,16 @@ int rundir_lock_dead(unsigned domid)
 	fd = rundir_open_lock(dir);
 	if (fd < 0)
 		return fd;
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
+	/* `list` takes the lock shared for a moment to see whether the
+	 * monitor lives: retry briefly before calling the monitor alive. */
+	for (tries = 0; flock(fd, LOCK_EX | LOCK_NB); tries++) {
 		int r = -errno;
 
-		close(fd);
-		return r;
+		if (r != -EWOULDBLOCK || tries == 50) {
+			close(fd);
+			return r;
+		}
+		usleep(10000);
 	}
 	return fd;
 }
