@@ -144,7 +144,10 @@ static void cli_list_row_text(struct cli_row *r)
 			 (long long)cli_int(d, r->dom, "vcpus"));
 		snprintf(mem, sizeof(mem), "%lld",
 			 (long long)cli_int(d, r->dom, "memory_mib"));
-		if (u >= 0)
+		/* Uptime is the guest's: none while it does not run. */
+		if (u >= 0 && state && (!strcmp(state, "running") ||
+					!strcmp(state, "paused") ||
+					!strcmp(state, "shutting-down")))
 			snprintf(up, sizeof(up), "%lld:%02lld:%02lld",
 				 (long long)(u / 3600),
 				 (long long)(u / 60 % 60), (long long)(u % 60));

@@ -32,9 +32,6 @@
 #include "toolstack/xlcfg.h"
 
 
-/* The daemon monitor's log, before it rotates to log.1. */
-#define MAIN_MONITOR_LOG_CAP (1024u * 1024)
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -168,7 +165,7 @@ static void create_daemon(const struct domcfg *dc, unsigned domid,
 		_exit(1);
 	umask(077);
 	rundir_path(domid, "log", path, sizeof(path));
-	if (logfile_open(&log, path, MAIN_MONITOR_LOG_CAP, STDERR_FILENO))
+	if (logfile_open(&log, path, MONITOR_LOG_CAP, STDERR_FILENO))
 		dup2(null, STDERR_FILENO);
 	else
 		o.log = &log;

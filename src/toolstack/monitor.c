@@ -9,6 +9,7 @@
  * stop it: each ends the domain's run with a reason and an event.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <signal.h>
@@ -43,7 +44,8 @@
 #define MONITOR_POWERDOWN_MAX_S 3600
 
 struct monitor {
-	const struct monitor_opts *o;
+	struct monitor_opts opts; /* a copy: -F may turn into a daemon */
+	const struct monitor_opts *o; /* = &opts */
 	const struct domcfg *cfg;
 	struct launch_domain dom;
 	int dom_up;	/* processes started and not yet torn down */
@@ -862,6 +864,46 @@ static void monitor_write_pid(unsigned domid)
 	fclose(f);
 }
 
+/*
+ * -F and a preserved domain: as with `xl create -F`, the foreground
+ * command ends with the guest's status while the domain's record stays.
+ * A child carries on as the domain's daemon monitor: it inherits the
+ * lock, the sockets and the console ring (no jailed process is left to
+ * care about). Returns 1 in the parent, 0 in the child, or -errno.
+ */
+static int monitor_detach(struct monitor *m)
+{
+	static struct logfile log;
+	char path[96], tag[32];
+	pid_t pid;
+	int null;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid != 0)
+		return pid > 0 ? 1 : -errno;
+	if (setsid() < 0)
+		_exit(1);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0 || dup2(null, STDIN_FILENO) < 0 ||
+	    dup2(null, STDOUT_FILENO) < 0)
+		_exit(1);
+	rundir_path(m->o->domid, "log", path, sizeof(path));
+	if (logfile_open(&log, path, MONITOR_LOG_CAP, STDERR_FILENO) == 0)
+		m->opts.log = &log;
+	else
+		dup2(null, STDERR_FILENO);
+	close(null);
+	m->opts.foreground = 0;
+	m->opts.out_fd = -1;
+	snprintf(tag, sizeof(tag), "monitor/%u", m->o->domid);
+	log_init(tag, LOG_INFO);
+	monitor_write_pid(m->o->domid);
+	log_info("domain %s: preserved after -F; this monitor keeps it",
+		 m->cfg->name);
+	return 0;
+}
+
 int monitor_run(const struct monitor_opts *o, struct monitor_result *res)
 {
 	static struct monitor mon; /* the console ring is large */
@@ -872,7 +914,8 @@ int monitor_run(const struct monitor_opts *o, struct monitor_result *res)
 	int r, rc = 0;
 
 	memset(m, 0, sizeof(*m));
-	m->o = o;
+	m->opts = *o;
+	m->o = &m->opts;
 	m->cfg = o->cfg;
 	m->created_rt = util_realtime_ns();
 	m->sig_fd = -1;
@@ -929,6 +972,12 @@ int monitor_run(const struct monitor_opts *o, struct monitor_result *res)
 				log_info("domain %s: %s; preserved until "
 					 "destroyed", m->cfg->name,
 					 m->res.reason);
+				if (m->o->foreground && monitor_detach(m) == 1) {
+					/* The child keeps everything. */
+					sigprocmask(SIG_UNBLOCK, &sigs, NULL);
+					*res = m->res;
+					return 0;
+				}
 			} else {
 				m->quit = 1;
 			}

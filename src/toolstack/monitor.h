@@ -11,6 +11,9 @@
 #include "toolstack/domcfg.h"
 #include "toolstack/logfile.h"
 
+/* The daemon monitor's log, before it rotates to log.1. */
+#define MONITOR_LOG_CAP (1024u * 1024)
+
 /* Exit status for any failure: debug-exit statuses are always odd. */
 #define MONITOR_STATUS_FAILURE 2
 
@@ -51,7 +54,9 @@ struct monitor_opts {
  * SIGTERM/SIGINT), then removes every trace of it, including the record
  * in /run/safepc/dom/<id> (the caller holds its lock). *res describes the
  * last run of the guest. Returns 0 when the guest ran, or -errno when it
- * could not start (res->reason says why).
+ * could not start (res->reason says why). With -F, a domain that is to be
+ * preserved is handed to a forked daemon monitor and monitor_run returns
+ * at once in the foreground process, the record left in place.
  */
 int monitor_run(const struct monitor_opts *o, struct monitor_result *res);
 

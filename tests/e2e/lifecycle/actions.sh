@@ -122,4 +122,14 @@ rc=$?
 [ "$(echo "$out" | tail -n 1)" = "safepc: domain $(lc_name fgc): guest crashed: vCPU 0: triple fault" ] ||
 	fail "create -F of a crashing guest: last line '$(echo "$out" | tail -n 1)'"
 
+# -F with preserve: as xl create -F, the command ends with the guest's
+# status and the record stays (a daemon monitor takes it over).
+n=$(lc_name fg-preserve)
+lc_names+=("$n")
+timeout 30 "$safepc" create -F "$lc_cfg" "name=$n" on_poweroff=preserve >"$tmp/fgp" 2>&1
+rc=$?
+[ "$rc" = 0 ] || fail "create -F with on_poweroff=preserve: status $rc"
+grep -q '^poweroff$' "$tmp/fgp" || fail "create -F with preserve: no guest output"
+preserved "$n" shutdown poweroff
+
 lc_done
