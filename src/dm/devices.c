@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "dm/chipset.h"
 #include "dm/dm.h"
+#include "dm/idectl.h"
 #include "dm/hw/acpi_pm.h"
 #include "dm/hw/debug_exit.h"
 #include "dm/hw/mc146818.h"
@@ -375,19 +376,24 @@ struct devices_entry {
 	const char *what;
 	int (*create)(struct dm *dm, struct dm_dev *dev,
 		      const struct devices_opts *o);
+	/* Devices with options of their own parse the whole spec. */
+	int (*create_spec)(struct dm *dm, struct dm_dev *dev,
+			   const char *spec);
 };
 
 static const struct devices_entry devices_table[] = {
-	{ "ns16550", "16550A UART", uart_create },
-	{ "mc146818", "MC146818 RTC and CMOS", rtc_create },
-	{ "debug_exit", "isa-debug-exit test port", dbg_create },
-	{ "acpi_pm", "ACPI PM1a soft-off register", pm_create },
-	{ "reset_ctl", "PIIX3 reset control register", rcr_create },
-	{ "i440fx", "i440FX host bridge (PCI 00:00.0, PAM)", host_create },
-	{ "piix3", "PIIX3 ISA bridge (PCI 00:01.0, PIRQ)", isa_create },
-	{ "fw_cfg", "QEMU firmware configuration (0x510)", fwcfg_create },
-	{ "i8042", "i8042 keyboard controller (0x60/0x64)", kbd_create },
-	{ "debugcon", "firmware debug console (0x402)", debugcon_create },
+	{ "ns16550", "16550A UART", uart_create, NULL },
+	{ "mc146818", "MC146818 RTC and CMOS", rtc_create, NULL },
+	{ "debug_exit", "isa-debug-exit test port", dbg_create, NULL },
+	{ "acpi_pm", "ACPI PM1a soft-off register", pm_create, NULL },
+	{ "reset_ctl", "PIIX3 reset control register", rcr_create, NULL },
+	{ "i440fx", "i440FX host bridge (PCI 00:00.0, PAM)", host_create, NULL },
+	{ "piix3", "PIIX3 ISA bridge (PCI 00:01.0, PIRQ)", isa_create, NULL },
+	{ "fw_cfg", "QEMU firmware configuration (0x510)", fwcfg_create, NULL },
+	{ "i8042", "i8042 keyboard controller (0x60/0x64)", kbd_create, NULL },
+	{ "debugcon", "firmware debug console (0x402)", debugcon_create, NULL },
+	{ "piix3_ide", "PIIX3 IDE (PCI 00:01.1): ATA disks, ATAPI CD-ROM, "
+		       "bus-master DMA", NULL, idectl_create },
 };
 
 /*
@@ -404,9 +410,6 @@ int devices_create(struct dm *dm, const char *spec)
 
 	if (dm->nr_devs == DM_MAX_DEVS)
 		return -ENOSPC;
-	r = devices_parse_opts(spec, &o);
-	if (r)
-		return r;
 	for (i = 0; i < ARRAY_SIZE(devices_table); i++) {
 		if (strlen(devices_table[i].name) != len ||
 		    strncmp(devices_table[i].name, spec, len))
@@ -415,7 +418,13 @@ int devices_create(struct dm *dm, const char *spec)
 		snprintf(dev->name, sizeof(dev->name), "%s",
 			 devices_table[i].name);
 		dev->dm = dm;
-		r = devices_table[i].create(dm, dev, &o);
+		if (devices_table[i].create_spec) {
+			r = devices_table[i].create_spec(dm, dev, spec);
+		} else {
+			r = devices_parse_opts(spec, &o);
+			if (!r)
+				r = devices_table[i].create(dm, dev, &o);
+		}
 		if (r == 0)
 			dm->nr_devs++;
 		return r;

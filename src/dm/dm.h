@@ -67,6 +67,11 @@ struct dm {
 	int seccomp_log; /* dm_seccomp = "log" */
 	uint64_t console_dropped;
 	uint32_t last_hv_cpu; /* hint from the last request's slot */
+	/* Disk image fds this DM serves (the seccomp filter allows disk
+	 * I/O on these only; writes only on the writable ones). */
+	int disk_fd[4];
+	int disk_rw[4];
+	unsigned nr_disks;
 };
 
 /* channel.c: dm_op calls (synchronous) and ioreq processing. */

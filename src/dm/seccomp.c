@@ -56,6 +56,33 @@ const struct seccomp_rule_desc dm_seccomp_rules[] = {
 };
 const unsigned dm_seccomp_nr_rules = ARRAY_SIZE(dm_seccomp_rules);
 
+/*
+ * Disk I/O, only in a DM that hosts disks and only on their fds: pread64
+ * on every disk, pwrite64 and fdatasync on writable ones. (A read-only
+ * image fd is also opened O_RDONLY by the monitor.)
+ */
+static int dm_seccomp_disk_rules(struct dm *dm, scmp_filter_ctx ctx)
+{
+	unsigned k;
+	int r = 0;
+
+	for (k = 0; k < dm->nr_disks && !r; k++) {
+		scmp_datum_t fd = (scmp_datum_t)dm->disk_fd[k];
+
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(pread64), 1,
+				     SCMP_A0(SCMP_CMP_EQ, fd));
+		if (!r && dm->disk_rw[k])
+			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
+					     SCMP_SYS(pwrite64), 1,
+					     SCMP_A0(SCMP_CMP_EQ, fd));
+		if (!r && dm->disk_rw[k])
+			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
+					     SCMP_SYS(fdatasync), 1,
+					     SCMP_A0(SCMP_CMP_EQ, fd));
+	}
+	return r;
+}
+
 int dm_seccomp_apply(struct dm *dm)
 {
 	scmp_filter_ctx ctx;
@@ -81,6 +108,8 @@ int dm_seccomp_apply(struct dm *dm)
 			log_err("seccomp: rule %s: %s", rule->name,
 				strerror(-r));
 	}
+	if (!r)
+		r = dm_seccomp_disk_rules(dm, ctx);
 	if (!r)
 		r = seccomp_load(ctx);
 	if (r)

@@ -36,6 +36,19 @@ struct launch_dm_plan {
 	const char *name;
 	const char *devs[12];
 	const char *grants[24];
+	int disks; /* gets the domain's disk fds */
+};
+
+/* The IDE controller runs in a DM process of its own (the classic source
+ * of escapes stays apart from everything else). */
+static const struct launch_dm_plan launch_ide_plan = {
+	.name = "ide",
+	.devs = { NULL /* piix3_ide spec, built per domain */ },
+	.grants = { "pci,0x9,0x9", "pio,0x1f0,0x1f7", "pio,0x3f6,0x3f6",
+		    "pio,0x170,0x177", "pio,0x376,0x376", "irq,14", "irq,15",
+		    /* where firmware places I/O BARs (BAR4: bus master) */
+		    "pio,0xc000,0xcfff" },
+	.disks = 1,
 };
 
 /* Default placement: the small chipset devices share one DM. */
@@ -146,6 +159,7 @@ struct launch_fds {
 	int devnull, log_w, kvm, ram, ctl_child, kernel;
 	int modules[DOMCFG_MAX_MODULES];
 	int hv_exe, dm_exe;
+	int disks[DOMCFG_MAX_DISKS]; /* in config order */
 	struct {
 		int dmop[2], ioreq, evt, con[2];
 	} dm[LAUNCH_MAX_DMS];
@@ -172,6 +186,8 @@ static void launch_fds_close(struct launch_fds *f, unsigned nr_dms)
 	launch_close(&f->dm_exe);
 	for (i = 0; i < DOMCFG_MAX_MODULES; i++)
 		launch_close(&f->modules[i]);
+	for (i = 0; i < DOMCFG_MAX_DISKS; i++)
+		launch_close(&f->disks[i]);
 	for (i = 0; i < nr_dms; i++) {
 		launch_close(&f->dm[i].dmop[1]);
 		launch_close(&f->dm[i].ioreq);
@@ -281,9 +297,12 @@ static int launch_spawn(struct launch_domain *d, struct launch_proc *p,
 							"event" }
 					      [(i - LAUNCH_HV_FD_FIRST_DM) %
 					       LAUNCH_HV_FDS_PER_DM];
+		if (!k && i >= LAUNCH_DM_FD_FIRST_EXTRA)
+			k = "disk";
+		/* The access mode recorded is the one the fd really has. */
 		launch_state(d, "fd %s %u %s %s\n", p->tag, i, k ? k : "other",
-			     i == 0 || !strcmp(k ? k : "", "kernel") ||
-				     !strcmp(k ? k : "", "module")
+			     (fcntl(spec->fds[i], F_GETFL) & O_ACCMODE) ==
+					     O_RDONLY
 				     ? "r"
 				     : "rw");
 	}
@@ -344,6 +363,19 @@ static int launch_open_resources(struct launch_domain *d,
 		if (f->modules[i] < 0) {
 			snprintf(err, errlen, "module %s: %s",
 				 c->modules[i].path, strerror(errno));
+			return -1;
+		}
+	}
+	/* Disk images: read-write only when the config says so. */
+	for (i = 0; i < c->nr_disks; i++) {
+		const struct domcfg_disk *dk = &c->disks[i];
+
+		f->disks[i] = open(dk->target,
+				   (dk->readonly ? O_RDONLY : O_RDWR) |
+					   O_CLOEXEC);
+		if (f->disks[i] < 0) {
+			snprintf(err, errlen, "disk %s (%s): %s", dk->vdev,
+				 dk->target, strerror(errno));
 			return -1;
 		}
 	}
@@ -482,7 +514,7 @@ static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
 {
 	const struct domcfg *c = d->cfg;
 	struct launch_argv a = { .argc = 0 };
-	struct jail_spec s = { .what = d->dms[i].tag };
+	struct jail_spec s = { .what = d->dms[i].tag, .fsize = 0 };
 	struct cgroup_limits lim;
 	char cg[16];
 	unsigned j;
@@ -518,6 +550,18 @@ static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
 	s.fds[LAUNCH_DM_FD_CONSOLE] = f->dm[i].con[1] > 0 ? f->dm[i].con[1]
 							  : -1;
 	s.nr_fds = LAUNCH_DM_FD_FIRST_EXTRA;
+	if (plan->disks) {
+		/* The IDE DM: every disk at FIRST_EXTRA + its index. */
+		for (j = 0; j < c->nr_disks; j++) {
+			struct stat st;
+
+			s.fds[LAUNCH_DM_FD_FIRST_EXTRA + j] = f->disks[j];
+			if (fstat(f->disks[j], &st) == 0 &&
+			    (unsigned long)st.st_size > s.fsize)
+				s.fsize = (unsigned long)st.st_size;
+		}
+		s.nr_fds += (int)c->nr_disks;
+	}
 	s.uid = s.gid = launch_uid(d->domid, 1 + i);
 	s.cpus = c->dm_cpus;
 	s.exe_fd = f->dm_exe;
@@ -525,7 +569,6 @@ static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
 	s.empty_root = LAUNCH_EMPTY_ROOT;
 	s.nofile = (unsigned long)s.nr_fds;
 	s.nproc = 1;
-	s.fsize = 0;
 	/* A DM may touch guest RAM first (DMA), so RAM counts here too;
 	 * its own heap is tiny. One CPU at most, lower weight than hv. */
 	lim.pids_max = s.nproc;
@@ -558,6 +601,7 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 {
 	const struct launch_dm_plan *plans[LAUNCH_MAX_DMS];
 	char fw_cfg_spec[32];
+	char ide_spec[160];
 	struct launch_dm_plan plan_copies[LAUNCH_MAX_DMS];
 	struct launch_fds f;
 	int log_pipe[2] = { -1, -1 };
@@ -586,6 +630,29 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 	}
 	if (d->cfg->serial == DOMCFG_SERIAL_NONE)
 		plan_copies[0].devs[0] = "ns16550,port=0x3f8,irq=4";
+	if (d->cfg->nr_disks) {
+		size_t n = (size_t)snprintf(ide_spec, sizeof(ide_spec),
+					    "piix3_ide");
+
+		for (i = 0; i < d->cfg->nr_disks && n < sizeof(ide_spec); i++) {
+			const struct domcfg_disk *dk = &d->cfg->disks[i];
+
+			n += (size_t)snprintf(
+				ide_spec + n, sizeof(ide_spec) - n,
+				",%s=%u:%s:%s", dk->vdev,
+				LAUNCH_DM_FD_FIRST_EXTRA + i,
+				dk->readonly ? "ro" : "rw",
+				dk->devtype == DOMCFG_DEVTYPE_CDROM ? "cdrom"
+								    : "disk");
+		}
+		plans[1] = &launch_ide_plan;
+		plan_copies[1] = launch_ide_plan;
+		plan_copies[1].devs[0] = ide_spec;
+		snprintf(d->dms[1].tag, sizeof(d->dms[1].tag), "dm/%u/ide",
+			 d->domid);
+		d->dms[1].pidfd = -1;
+		d->nr_dms = 2;
+	}
 	if (plans[0] == &launch_chipset_fw_plan) {
 		snprintf(fw_cfg_spec, sizeof(fw_cfg_spec), "fw_cfg,boot=%s",
 			 d->cfg->boot);

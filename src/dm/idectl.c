@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The PIIX3 IDE function (PCI 00:01.1) in a DM of its own: two legacy
+ * channels (0x1F0/0x3F6 on IRQ 14, 0x170/0x376 on IRQ 15), bus-master DMA
+ * through BAR4, and up to four drives whose images arrive as fds from the
+ * monitor. The IDE, ATA, ATAPI and bus-master logic are the pure models in
+ * src/dm/hw/; this file binds them to ports, the PCI function, IRQs, guest
+ * memory (one bounds-checked helper) and the disk fds.
+ *
+ * Spec: "piix3_ide[,hda=FD:rw|ro:disk|cdrom]..." for hda..hdd.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "dm/idectl.h"
+#include "dm/hw/ide.h"
+#include "dm/hw/pci_cfg.h"
+
+#define IDECTL_BDF 0x0009u /* 00:01.1 */
+
+struct idectl_disk {
+	struct idectl *ctl;
+	int fd;
+	int readonly;
+	uint64_t bytes;
+};
+
+struct idectl {
+	struct dm_dev *dev;
+	struct pci_cfg pci;
+	struct ide_channel ch[2];
+	struct idectl_disk disk[4];
+	uint64_t bar4;
+	int bar4_mapped;
+};
+
+/* ---- disk backends: pread/pwrite/fdatasync on the image fd ---- */
+
+static int idectl_be_read(void *o, uint64_t lba, void *buf, unsigned nsec)
+{
+	struct idectl_disk *d = o;
+	size_t len = (size_t)nsec * 512, got = 0;
+
+	while (got < len) {
+		ssize_t n = pread(d->fd, (char *)buf + got, len - got,
+				  (off_t)(lba * 512 + got));
+
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	memset((char *)buf + got, 0, len - got); /* past the image: zeros */
+	return 0;
+}
+
+static int idectl_be_write(void *o, uint64_t lba, const void *buf,
+			   unsigned nsec)
+{
+	struct idectl_disk *d = o;
+	size_t len = (size_t)nsec * 512, done = 0;
+
+	if (d->readonly)
+		return -EROFS;
+	while (done < len) {
+		ssize_t n = pwrite(d->fd, (const char *)buf + done, len - done,
+				   (off_t)(lba * 512 + done));
+
+		if (n < 0)
+			return -errno;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+static int idectl_be_flush(void *o)
+{
+	struct idectl_disk *d = o;
+
+	if (d->readonly)
+		return 0;
+	return fdatasync(d->fd) ? -errno : 0;
+}
+
+static const struct ide_backend_ops idectl_be = {
+	.read = idectl_be_read,
+	.write = idectl_be_write,
+	.flush = idectl_be_flush,
+};
+
+/* ---- channel callbacks ---- */
+
+static int idectl_dma(struct idectl *ctl, uint64_t gpa, void *buf,
+		      size_t len, bool to_guest)
+{
+	uint8_t *p;
+
+	/* No DMA unless the guest enabled bus mastering. */
+	if (!(pci_cfg_get16(&ctl->pci, PCI_CFG_COMMAND) & PCI_CFG_CMD_MASTER))
+		return -EFAULT;
+	p = guestmem_ptr(&ctl->dev->dm->mem, gpa, len);
+	if (!p)
+		return -EFAULT;
+	if (to_guest)
+		memcpy(p, buf, len);
+	else
+		memcpy(buf, p, len);
+	return 0;
+}
+
+static void idectl_irq0(void *opaque, int level)
+{
+	struct idectl *ctl = opaque;
+
+	dm_set_irq(ctl->dev->dm, 14, level);
+}
+
+static void idectl_irq1(void *opaque, int level)
+{
+	struct idectl *ctl = opaque;
+
+	dm_set_irq(ctl->dev->dm, 15, level);
+}
+
+static int idectl_dma_rw(void *opaque, uint64_t gpa, void *buf, size_t len,
+			 bool to_guest)
+{
+	return idectl_dma(opaque, gpa, buf, len, to_guest);
+}
+
+static const struct ide_ops idectl_ops[2] = {
+	{ .set_irq = idectl_irq0, .dma_rw = idectl_dma_rw },
+	{ .set_irq = idectl_irq1, .dma_rw = idectl_dma_rw },
+};
+
+/* BAR4 moved or its decoding changed: claim the new ports. */
+static void idectl_bar_changed(void *opaque, unsigned bar, uint64_t addr,
+			       bool enabled)
+{
+	struct idectl *ctl = opaque;
+	struct dm *dm = ctl->dev->dm;
+	int r;
+
+	if (bar != 4)
+		return;
+	if (ctl->bar4_mapped) {
+		r = dm_unmap_range(dm, DM_OP_RANGE_PORT, ctl->bar4,
+				   ctl->bar4 + 15);
+		if (r)
+			log_guest(LOG_WARN, "unmapping BAR4 at 0x%llx: %s",
+				  (unsigned long long)ctl->bar4, strerror(-r));
+		ctl->bar4_mapped = 0;
+	}
+	if (!enabled)
+		return;
+	r = dm_map_range(dm, ctl->dev, DM_OP_RANGE_PORT, addr, addr + 15, 0);
+	if (r) {
+		log_guest(LOG_WARN, "BAR4 at 0x%llx: %s",
+			  (unsigned long long)addr, strerror(-r));
+		return;
+	}
+	ctl->bar4 = addr;
+	ctl->bar4_mapped = 1;
+}
+
+static const struct pci_cfg_ops idectl_pci_ops = {
+	.bar_changed = idectl_bar_changed,
+};
+
+/* ---- the DM device ---- */
+
+static uint64_t idectl_read(struct dm_dev *dev, uint32_t type, uint64_t addr,
+			    unsigned size)
+{
+	struct idectl *ctl = dev->state;
+	uint32_t v = ~0u;
+
+	if (type == IOREQ_TYPE_PCI_CONFIG) {
+		pci_cfg_read(&ctl->pci, (unsigned)(addr & 0xff), size, &v);
+		return v;
+	}
+	if (addr >= 0x1f0 && addr <= 0x1f7)
+		return ide_read(&ctl->ch[0], (unsigned)(addr - 0x1f0), size);
+	if (addr >= 0x170 && addr <= 0x177)
+		return ide_read(&ctl->ch[1], (unsigned)(addr - 0x170), size);
+	if (addr == 0x3f6)
+		return ide_ctl_read(&ctl->ch[0], 0);
+	if (addr == 0x376)
+		return ide_ctl_read(&ctl->ch[1], 0);
+	if (ctl->bar4_mapped && addr >= ctl->bar4 && addr + size <= ctl->bar4 + 16) {
+		unsigned off = (unsigned)(addr - ctl->bar4);
+
+		if ((off & 7) + size > 8)
+			return ~0ull; /* straddles the two channels */
+		return ide_bm_read(&ctl->ch[off >> 3], off & 7, size);
+	}
+	return ~0ull;
+}
+
+static void idectl_write(struct dm_dev *dev, uint32_t type, uint64_t addr,
+			 unsigned size, uint64_t val)
+{
+	struct idectl *ctl = dev->state;
+
+	if (type == IOREQ_TYPE_PCI_CONFIG) {
+		pci_cfg_write(&ctl->pci, (unsigned)(addr & 0xff), size,
+			      (uint32_t)val);
+		return;
+	}
+	if (addr >= 0x1f0 && addr <= 0x1f7)
+		ide_write(&ctl->ch[0], (unsigned)(addr - 0x1f0), size,
+			  (uint32_t)val);
+	else if (addr >= 0x170 && addr <= 0x177)
+		ide_write(&ctl->ch[1], (unsigned)(addr - 0x170), size,
+			  (uint32_t)val);
+	else if (addr == 0x3f6)
+		ide_ctl_write(&ctl->ch[0], 0, (uint8_t)val);
+	else if (addr == 0x376)
+		ide_ctl_write(&ctl->ch[1], 0, (uint8_t)val);
+	else if (ctl->bar4_mapped && addr >= ctl->bar4 &&
+		 addr + size <= ctl->bar4 + 16) {
+		unsigned off = (unsigned)(addr - ctl->bar4);
+
+		if ((off & 7) + size <= 8)
+			ide_bm_write(&ctl->ch[off >> 3], off & 7, size,
+				     (uint32_t)val);
+	}
+}
+
+static const struct dm_dev_ops idectl_dev_ops = {
+	.read = idectl_read,
+	.write = idectl_write,
+};
+
+/* Parses "hdX=FD:rw|ro:disk|cdrom" and attaches the drive. */
+static int idectl_attach(struct idectl *ctl, const char *tok)
+{
+	char access[4], kind[8];
+	unsigned fd, idx;
+	struct idectl_disk *d;
+	struct stat st;
+	char serial[21];
+	int n = 0;
+
+	if (strlen(tok) < 5 || tok[0] != 'h' || tok[1] != 'd' ||
+	    tok[2] < 'a' || tok[2] > 'd' || tok[3] != '=')
+		return -EINVAL;
+	idx = (unsigned)(tok[2] - 'a');
+	if (sscanf(tok + 4, "%u:%3[a-z]:%7[a-z]%n", &fd, access, kind, &n) != 3 ||
+	    tok[4 + n] || fd < 8 || fd > 64 ||
+	    (strcmp(access, "rw") && strcmp(access, "ro")) ||
+	    (strcmp(kind, "disk") && strcmp(kind, "cdrom")))
+		return -EINVAL;
+	d = &ctl->disk[idx];
+	if (d->ctl)
+		return -EEXIST;
+	if (fstat((int)fd, &st) || !S_ISREG(st.st_mode))
+		return -EBADF;
+	d->ctl = ctl;
+	d->fd = (int)fd;
+	d->readonly = !strcmp(access, "ro") || !strcmp(kind, "cdrom");
+	d->bytes = (uint64_t)st.st_size;
+	if (ctl->dev->dm->nr_disks < 4) {
+		struct dm *dm = ctl->dev->dm;
+
+		dm->disk_fd[dm->nr_disks] = d->fd;
+		dm->disk_rw[dm->nr_disks++] = !d->readonly;
+	}
+	snprintf(serial, sizeof(serial), "SAFEPC-HD%c", 'A' + idx);
+	if (!strcmp(kind, "cdrom"))
+		return ide_attach_atapi(&ctl->ch[idx / 2], idx % 2, &idectl_be,
+					d, d->bytes / 2048, "safepc CD-ROM",
+					serial);
+	return ide_attach_ata(&ctl->ch[idx / 2], idx % 2, &idectl_be, d,
+			      d->bytes / 512, "safepc disk", serial);
+}
+
+int idectl_create(struct dm *dm, struct dm_dev *dev, const char *spec)
+{
+	static const uint16_t ports[][2] = {
+		{ 0x1f0, 0x1f7 }, { 0x3f6, 0x3f6 },
+		{ 0x170, 0x177 }, { 0x376, 0x376 },
+	};
+	struct idectl *ctl = calloc(1, sizeof(*ctl));
+	char buf[256], *tok, *save = NULL;
+	unsigned i;
+	int r;
+
+	if (!ctl)
+		return -ENOMEM;
+	ctl->dev = dev;
+	dev->state = ctl;
+	dev->ops = &idectl_dev_ops;
+	for (i = 0; i < 2; i++)
+		ide_init(&ctl->ch[i], &idectl_ops[i], ctl);
+
+	if (snprintf(buf, sizeof(buf), "%s", spec) >= (int)sizeof(buf))
+		return -EINVAL;
+	strtok_r(buf, ",", &save); /* the name */
+	while ((tok = strtok_r(NULL, ",", &save))) {
+		r = idectl_attach(ctl, tok);
+		if (r) {
+			log_err("piix3_ide: bad drive '%s': %s", tok,
+				strerror(-r));
+			return r;
+		}
+	}
+
+	/* PIIX3 IDE: 8086:7010, class 01:01, prog-if 0x80 (bus master,
+	 * both channels in legacy mode); BAR4: 16 bytes of I/O. */
+	pci_cfg_init(&ctl->pci, &idectl_pci_ops, ctl);
+	pci_cfg_set_id(&ctl->pci, 0x8086, 0x7010);
+	pci_cfg_set_class(&ctl->pci, 0x010180, 0);
+	pci_cfg_set_subsystem(&ctl->pci, 0x1af4, 0x1100);
+	r = pci_cfg_add_bar(&ctl->pci, 4, PCI_CFG_BAR_IO, 16);
+	/* IDETIM (0x40, 0x42): the firmware sets the decode-enable bits. */
+	if (!r)
+		r = pci_cfg_init_reg(&ctl->pci, 0x40, 4, 0, 0xffffffff, 0);
+	if (r)
+		return r;
+	r = dm_map_range(dm, dev, DM_OP_RANGE_PCI, IDECTL_BDF, IDECTL_BDF, 0);
+	for (i = 0; !r && i < 4; i++)
+		r = dm_map_range(dm, dev, DM_OP_RANGE_PORT, ports[i][0],
+				 ports[i][1], 0);
+	return r;
+}
