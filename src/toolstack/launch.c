@@ -156,7 +156,7 @@ static int launch_memfd(const char *name, uint64_t size)
 
 /* Every fd the monitor opens for one start; closed when all have run. */
 struct launch_fds {
-	int devnull, log_w, kvm, ram, ctl_child, kernel;
+	int devnull, kvm, ram, ctl_child, kernel;
 	int modules[DOMCFG_MAX_MODULES];
 	int hv_exe, dm_exe;
 	int disks[DOMCFG_MAX_DISKS]; /* in config order */
@@ -177,7 +177,6 @@ static void launch_fds_close(struct launch_fds *f, unsigned nr_dms)
 	unsigned i;
 
 	launch_close(&f->devnull);
-	launch_close(&f->log_w);
 	launch_close(&f->kvm);
 	launch_close(&f->ram);
 	launch_close(&f->ctl_child);
@@ -268,17 +267,29 @@ static int launch_spawn(struct launch_domain *d, struct launch_proc *p,
 {
 	struct cgroup_set set;
 	unsigned i;
-	int r;
+	int r, logp[2];
 
+	/* Its own log pipe: the monitor knows whose lines it relays. */
+	if (d->nr_logs == ARRAY_SIZE(d->logs) || pipe2(logp, O_CLOEXEC)) {
+		snprintf(err, errlen, "%s: log pipe: %s", p->tag,
+			 strerror(errno));
+		return -EMFILE;
+	}
+	fcntl(logp[0], F_SETFL, O_NONBLOCK);
+	logrelay_init(&d->logs[d->nr_logs++], logp[0], p->tag);
+	spec->fds[1] = spec->fds[2] = logp[1];
 	spec->weaken = d->cfg->jail_weaken;
 	if (!(spec->weaken & JAIL_WEAKEN_CGROUPS)) {
 		r = cgroup_create(d->domid, cg, lim, &set, err, errlen);
-		if (r)
+		if (r) {
+			close(logp[1]);
 			return r;
+		}
 		for (i = 0; i < set.nr; i++)
 			spec->cgroup_procs[i] = set.procs[i];
 	}
 	r = jail_spawn(spec, &p->pid, &p->pidfd, err, errlen);
+	close(logp[1]);
 	if (r)
 		return r;
 	p->uid = spec->uid;
@@ -318,7 +329,7 @@ static int launch_spawn(struct launch_domain *d, struct launch_proc *p,
 }
 
 static int launch_open_resources(struct launch_domain *d,
-				 struct launch_fds *f, int log_pipe[2],
+				 struct launch_fds *f,
 				 char *err, size_t errlen)
 {
 	const struct domcfg *c = d->cfg;
@@ -385,13 +396,6 @@ static int launch_open_resources(struct launch_domain *d,
 	}
 	d->ctl_fd = ctl[0];
 	f->ctl_child = ctl[1];
-	if (pipe2(log_pipe, O_CLOEXEC)) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	d->log_fd = log_pipe[0];
-	f->log_w = log_pipe[1];
-	fcntl(d->log_fd, F_SETFL, O_NONBLOCK);
 
 	for (i = 0; i < d->nr_dms; i++) {
 		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
@@ -469,7 +473,7 @@ static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
 	for (i = 0; i < JAIL_MAX_FDS; i++)
 		s.fds[i] = -1;
 	s.fds[0] = f->devnull;
-	s.fds[1] = s.fds[2] = f->log_w;
+	s.fds[1] = s.fds[2] = -2; /* its own log pipe (launch_spawn) */
 	s.fds[LAUNCH_HV_FD_KVM] = f->kvm;
 	s.fds[LAUNCH_HV_FD_RAM] = f->ram;
 	s.fds[LAUNCH_HV_FD_CTL] = f->ctl_child;
@@ -542,7 +546,7 @@ static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
 	for (j = 0; j < JAIL_MAX_FDS; j++)
 		s.fds[j] = -1;
 	s.fds[0] = f->devnull;
-	s.fds[1] = s.fds[2] = f->log_w;
+	s.fds[1] = s.fds[2] = -2; /* its own log pipe (launch_spawn) */
 	s.fds[LAUNCH_DM_FD_DMOP] = f->dm[i].dmop[1];
 	s.fds[LAUNCH_DM_FD_IOREQ] = f->dm[i].ioreq;
 	s.fds[LAUNCH_DM_FD_EVENT] = f->dm[i].evt;
@@ -604,7 +608,6 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 	char ide_spec[160];
 	struct launch_dm_plan plan_copies[LAUNCH_MAX_DMS];
 	struct launch_fds f;
-	int log_pipe[2] = { -1, -1 };
 	unsigned i;
 	int r = -EIO;
 
@@ -616,7 +619,8 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 	for (i = 0; domcfg_weaken_names[i]; i++)
 		if (d->cfg->jail_weaken & (1u << i))
 			launch_state(d, "weaken %s\n", domcfg_weaken_names[i]);
-	d->ctl_fd = d->console_fd = d->log_fd = -1;
+	d->ctl_fd = d->console_fd = -1;
+	d->nr_logs = 0;
 	d->hv.pidfd = -1;
 	d->nr_dms = 1;
 	plans[0] = d->cfg->firmware == DOMCFG_FIRMWARE_NONE
@@ -669,7 +673,7 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 			 LAUNCH_EMPTY_ROOT, strerror(errno));
 		goto fail;
 	}
-	if (launch_open_resources(d, &f, log_pipe, err, errlen))
+	if (launch_open_resources(d, &f, err, errlen))
 		goto fail;
 	r = launch_start_hv(d, &f, plan_copies, err, errlen);
 	for (i = 0; !r && i < d->nr_dms; i++)
@@ -686,11 +690,13 @@ fail:
 	launch_domain_reap(d);
 	if (d->ctl_fd >= 0)
 		close(d->ctl_fd);
-	if (d->log_fd >= 0)
-		close(d->log_fd);
+	for (i = 0; i < d->nr_logs; i++)
+		if (d->logs[i].fd >= 0)
+			close(d->logs[i].fd);
+	d->nr_logs = 0;
 	if (d->console_fd >= 0)
 		close(d->console_fd);
-	d->ctl_fd = d->log_fd = d->console_fd = -1;
+	d->ctl_fd = d->console_fd = -1;
 	return r ? r : -EIO;
 }
 

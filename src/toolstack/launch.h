@@ -11,6 +11,7 @@
 
 #include "proto/launch.h"
 #include "toolstack/domcfg.h"
+#include "toolstack/logrelay.h"
 
 #define LAUNCH_MAX_DMS LAUNCH_HV_MAX_DMS
 #define LAUNCH_RUN_DIR "/run/safepc"
@@ -37,7 +38,9 @@ struct launch_domain {
 	unsigned nr_dms;
 	int ctl_fd;	  /* monitor end of the hv control socket */
 	int console_fd;	  /* monitor end of the UART console, or -1 */
-	int log_fd;	  /* read end of the jailed processes' stderr */
+	/* stderr of each jailed process: its own pipe, relayed by tag */
+	struct logrelay logs[1 + LAUNCH_MAX_DMS];
+	unsigned nr_logs;
 	char state[8192]; /* the text of /run/safepc/dom/<id>/domain */
 	size_t state_len;
 };

@@ -27,6 +27,7 @@
 #include "proto/hvctl.h"
 #include "toolstack/console.h"
 #include "toolstack/control.h"
+#include "toolstack/kmsg.h"
 #include "toolstack/launch.h"
 #include "toolstack/monitor.h"
 #include "toolstack/rundir.h"
@@ -104,21 +105,33 @@ static void monitor_set_last(struct monitor *m, const char *reason, int code,
 	m->last_code = code;
 }
 
-/* Copies what the jailed processes logged to stderr or the log file. */
+/* One sanitized, tagged line from a jailed process to the domain log. */
+static void monitor_log_line(void *opaque, const char *line)
+{
+	struct monitor *m = opaque;
+	char buf[LOGRELAY_LINE_MAX + 64];
+	int n = snprintf(buf, sizeof(buf), "%s\n", line);
+
+	if (n <= 0)
+		return;
+	if (m->o->log)
+		logfile_write(m->o->log, buf, (size_t)n);
+	else if (util_write_all(STDERR_FILENO, buf, (size_t)n))
+		return;
+}
+
+/* Relays what the jailed processes logged (each from its own pipe). */
 static void monitor_relay_log(struct monitor *m)
 {
-	char buf[4096];
-	int rounds;
+	unsigned i;
 
-	for (rounds = 0; rounds < 16 && m->dom.log_fd >= 0; rounds++) {
-		ssize_t n = read(m->dom.log_fd, buf, sizeof(buf));
+	for (i = 0; i < m->dom.nr_logs; i++) {
+		struct logrelay *l = &m->dom.logs[i];
 
-		if (n <= 0)
-			return;
-		if (m->o->log)
-			logfile_write(m->o->log, buf, (size_t)n);
-		else if (util_write_all(STDERR_FILENO, buf, (size_t)n))
-			return;
+		if (l->fd >= 0 && !logrelay_pump(l, monitor_log_line, m)) {
+			close(l->fd);
+			l->fd = -1;
+		}
 	}
 }
 
@@ -310,8 +323,19 @@ static void monitor_describe_exit(const struct launch_proc *p, char *buf,
 	if (p->wstatus_code == CLD_EXITED)
 		snprintf(buf, len, "%s exited with status %d", p->tag,
 			 p->wstatus);
-	else if (p->wstatus == SIGSYS)
-		snprintf(buf, len, "%s killed: seccomp violation", p->tag);
+	else if (p->wstatus == SIGSYS) {
+		/* The kernel's audit record names the syscall (best effort:
+		 * the kernel rate-limits those records). */
+		char name[48];
+
+		if (kmsg_seccomp_syscall(p->uid, name, sizeof(name)) >= 0)
+			snprintf(buf, len,
+				 "%s killed: seccomp violation: %s(2)", p->tag,
+				 name);
+		else
+			snprintf(buf, len, "%s killed: seccomp violation",
+				 p->tag);
+	}
 	else
 		snprintf(buf, len, "%s killed by signal %d (%s)", p->tag,
 			 p->wstatus, strsignal(p->wstatus));
@@ -476,15 +500,16 @@ static void monitor_teardown(struct monitor *m, enum domcfg_action *action)
 	monitor_relay_log(m);
 	console_drain(&m->con, m->o->foreground ? m->o->out_fd : -1);
 	m->con.guest_fd = -1;
-	if (m->res.dm_death[0] && m->res.kind == MONITOR_END_FAULT)
-		log_err("%s", m->res.dm_death);
 	if (m->dom.ctl_fd >= 0)
 		close(m->dom.ctl_fd);
-	if (m->dom.log_fd >= 0)
-		close(m->dom.log_fd);
+	for (i = 0; i < m->dom.nr_logs; i++)
+		if (m->dom.logs[i].fd >= 0) {
+			close(m->dom.logs[i].fd);
+			m->dom.logs[i].fd = -1;
+		}
 	if (m->dom.console_fd >= 0)
 		close(m->dom.console_fd);
-	m->dom.ctl_fd = m->dom.log_fd = m->dom.console_fd = -1;
+	m->dom.ctl_fd = m->dom.console_fd = -1;
 	m->dom_up = 0;
 	if (launch_domain_cleanup(m->o->domid, buf, sizeof(buf)))
 		log_err("cleaning up domain %u: %s", m->o->domid, buf);
@@ -800,8 +825,8 @@ static void monitor_timers(struct monitor *m)
 static void monitor_loop_once(struct monitor *m)
 {
 	struct pollfd pfd[1 + CONTROL_MAX_POLLFDS + CONSOLE_MAX_POLLFDS + 3 +
-			  1 + LAUNCH_MAX_DMS];
-	unsigned n = 0, i, s_dom = 0, s_proc = 0;
+			  2 * (1 + LAUNCH_MAX_DMS)];
+	unsigned n = 0, i, s_dom = 0, s_proc = 0, s_log = 0;
 
 	pfd[n++] = (struct pollfd){ .fd = m->sig_fd, .events = POLLIN };
 	control_poll(&m->ctl, pfd, &n);
@@ -811,8 +836,10 @@ static void monitor_loop_once(struct monitor *m)
 		pfd[n++] = (struct pollfd){ .fd = m->hv_eof_at ? -1
 							       : m->dom.ctl_fd,
 					    .events = POLLIN };
-		pfd[n++] = (struct pollfd){ .fd = m->dom.log_fd,
-					    .events = POLLIN };
+		s_log = n;
+		for (i = 0; i < m->dom.nr_logs; i++)
+			pfd[n++] = (struct pollfd){ .fd = m->dom.logs[i].fd,
+						    .events = POLLIN };
 		s_proc = n;
 		for (i = 0; i <= m->dom.nr_dms; i++) {
 			struct launch_proc *p = monitor_proc(m, i);
@@ -831,8 +858,11 @@ static void monitor_loop_once(struct monitor *m)
 		/* On POLLHUP alone hv is exiting: its pidfd tells how. */
 		if (pfd[s_dom].revents & POLLIN)
 			monitor_hv_msg(m);
-		if (pfd[s_dom + 1].revents)
-			monitor_relay_log(m);
+		for (i = 0; i < m->dom.nr_logs; i++)
+			if (pfd[s_log + i].revents) {
+				monitor_relay_log(m);
+				break;
+			}
 	}
 	/* Console before processes: output written just before a death
 	 * is still shown. */

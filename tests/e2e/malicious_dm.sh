@@ -365,7 +365,7 @@ crash)
 	;;
 seccomp)
 	check_evil seccomp 2 "$FAST_BOUND_MS" "$fault closed its dm_op socket" \
-		'^safepc: error: @DM@ killed: seccomp violation$'
+		'^safepc: error: @DM@ killed: seccomp violation(: socket\(2\))?$'
 	check_booted seccomp
 	;;
 bad_dmop)
