@@ -416,6 +416,10 @@ static int launch_open_resources(struct launch_domain *d,
 				return -1;
 			}
 			d->console_fd = f->dm[i].con[0];
+			/* Room for a burst of guest output while the monitor
+			 * is descheduled (each UART byte is one write). */
+			setsockopt(f->dm[i].con[1], SOL_SOCKET, SO_SNDBUF,
+				   &(int){ 1 << 18 }, sizeof(int));
 		}
 	}
 	f->hv_exe = launch_open_exe("safepc-hv", err, errlen);
