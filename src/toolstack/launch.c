@@ -28,6 +28,7 @@
 #include "jail/reaper.h"
 #include "proto/ioreq.h"
 #include "toolstack/launch.h"
+#include "toolstack/xlcfg.h"
 
 #define LAUNCH_EMPTY_ROOT LAUNCH_RUN_DIR "/empty"
 
@@ -83,9 +84,63 @@ static const struct launch_dm_plan launch_chipset_fw_plan = {
 
 #define LAUNCH_SEABIOS "/usr/share/seabios/bios.bin"
 
+static uint32_t launch_uid_base = LAUNCH_UID_BASE;
+static uint32_t launch_uid_count = LAUNCH_UID_COUNT;
+
+int launch_host_config(const char *path, char *err, size_t errlen)
+{
+	struct xlcfg *cfg = NULL;
+	const struct xlcfg_entry *e;
+	uint64_t base = LAUNCH_UID_BASE, count = LAUNCH_UID_COUNT;
+	unsigned i;
+
+	if (access(path, F_OK))
+		return 0; /* no file: the defaults */
+	if (xlcfg_load(path, &cfg, err, errlen))
+		return -EINVAL;
+	for (i = 0; i < xlcfg_count(cfg); i++) {
+		e = xlcfg_entry_at(cfg, i);
+		if (e->type != XLCFG_INT ||
+		    (strcmp(e->key, "uid_base") && strcmp(e->key, "uid_count"))) {
+			xlcfg_error(err, errlen, path, e->line, e->key,
+				    "unknown key, or not an integer (known: "
+				    "uid_base, uid_count)");
+			xlcfg_free(cfg);
+			return -EINVAL;
+		}
+		if (!strcmp(e->key, "uid_base"))
+			base = e->num;
+		else
+			count = e->num;
+	}
+	e = xlcfg_get(cfg, "uid_base");
+	/* Room for the reaper below, two domains at least, and never a uid
+	 * that could be 0, a system account or (uid_t)-1. */
+	if (base < 1000 || count < 3 * LAUNCH_UIDS_PER_DOMAIN ||
+	    count % LAUNCH_UIDS_PER_DOMAIN || base + count > 0xfffffffeull) {
+		xlcfg_error(err, errlen, path, e ? e->line : 0, "uid_base",
+			    "uid block %llu+%llu: need uid_base >= 1000, "
+			    "uid_count a multiple of %u (at least %u), below "
+			    "2^32 - 1",
+			    (unsigned long long)base, (unsigned long long)count,
+			    LAUNCH_UIDS_PER_DOMAIN, 3 * LAUNCH_UIDS_PER_DOMAIN);
+		xlcfg_free(cfg);
+		return -EINVAL;
+	}
+	launch_uid_base = (uint32_t)base;
+	launch_uid_count = (uint32_t)count;
+	xlcfg_free(cfg);
+	return 0;
+}
+
+unsigned launch_max_domains(void)
+{
+	return launch_uid_count / LAUNCH_UIDS_PER_DOMAIN;
+}
+
 uid_t launch_uid(unsigned domid, unsigned idx)
 {
-	return LAUNCH_UID_BASE + domid * LAUNCH_UIDS_PER_DOMAIN + idx;
+	return launch_uid_base + domid * LAUNCH_UIDS_PER_DOMAIN + idx;
 }
 
 /* Opens a program that lives next to this binary. */
@@ -756,7 +811,7 @@ int launch_domain_cleanup(unsigned domid, char *err, size_t errlen)
 	 * uids (a process can leave neither). */
 	cgroup_kill_domain(domid);
 	for (i = 0; i < LAUNCH_UIDS_PER_DOMAIN; i++) {
-		r = reaper_kill_uid(launch_uid(domid, i), LAUNCH_UID_BASE - 1);
+		r = reaper_kill_uid(launch_uid(domid, i), launch_uid_base - 1);
 		if (r) {
 			snprintf(err, errlen, "uid %u: processes survive: %s",
 				 (unsigned)launch_uid(domid, i), strerror(-r));

@@ -15,8 +15,10 @@
 
 #define LAUNCH_MAX_DMS LAUNCH_HV_MAX_DMS
 #define LAUNCH_RUN_DIR "/run/safepc"
-#define LAUNCH_UID_BASE 131072u
+#define LAUNCH_UID_BASE 131072u	 /* default; see launch_host_config() */
+#define LAUNCH_UID_COUNT 16384u	 /* default: ids 1..1023, 16 uids each */
 #define LAUNCH_UIDS_PER_DOMAIN 16u
+#define LAUNCH_HOST_CONFIG "/etc/safepc/safepc.conf"
 
 /* One process of a running domain, as the monitor tracks it. */
 struct launch_proc {
@@ -65,6 +67,18 @@ void launch_domain_reap(struct launch_domain *d);
  * whose monitor died. Returns 0 or -errno (err says what remains).
  */
 int launch_domain_cleanup(unsigned domid, char *err, size_t errlen);
+
+/*
+ * launch_host_config - reads the host's safepc.conf (xl.cfg syntax) if it
+ * exists: `uid_base` and `uid_count`, the block of host uids safepc may
+ * give jailed processes (16 per domain; uid_base - 1 is the reaper's, and
+ * must own nothing). Without the file, the defaults hold. Returns 0 or
+ * -EINVAL with the reason in err.
+ */
+int launch_host_config(const char *path, char *err, size_t errlen);
+
+/* The number of domain ids the uid block allows (ids 1..n-1). */
+unsigned launch_max_domains(void);
 
 /* The uid of process `idx` (0 = hv, 1.. = DMs) of domain `domid`. */
 uid_t launch_uid(unsigned domid, unsigned idx);

@@ -261,6 +261,14 @@ static int cmd_create(int argc, char **argv)
 		fprintf(stderr, "safepc: %s\n", err);
 		return MONITOR_STATUS_FAILURE;
 	}
+	if (domid >= launch_max_domains()) {
+		fprintf(stderr, "safepc: the uid block (%s) has room for %u "
+			"domains only\n", LAUNCH_HOST_CONFIG,
+			launch_max_domains() - 1);
+		rundir_remove(domid, err, sizeof(err));
+		close(lock_fd);
+		return MONITOR_STATUS_FAILURE;
+	}
 	/* Leftovers of an earlier domain with this id (a monitor killed
 	 * with -9 and then its record removed by hand) must not share its
 	 * uids with us. */
@@ -325,9 +333,18 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (!strcmp(argv[1], verbs[i].name))
-			return verbs[i].fn(argc - 1, argv + 1);
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		char err[512];
+
+		if (strcmp(argv[1], verbs[i].name))
+			continue;
+		/* The host's uid block for jailed processes. */
+		if (launch_host_config(LAUNCH_HOST_CONFIG, err, sizeof(err))) {
+			fprintf(stderr, "safepc: %s\n", err);
+			return MONITOR_STATUS_FAILURE;
+		}
+		return verbs[i].fn(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "safepc: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return MONITOR_STATUS_FAILURE;
