@@ -200,8 +200,11 @@ static void test_periodic(uint8_t a0, uint8_t b0)
 	pit_delay_us(1000000);
 	cli();
 	n = irq_count;
-	/* With interrupts off the flags stay up until C is read. */
+	/* With interrupts off the flags stay up until C is read. Stop the
+	 * periodic rate first (PF is set whether or not PIE is on), so a
+	 * slow second read cannot meet a new period on a loaded host. */
 	pit_delay_us(40000);
+	cmos_write(RTC_A, a0 & 0xF0);
 	c1 = cmos_read(RTC_C);
 	c2 = cmos_read(RTC_C);
 	cmos_write(RTC_B, b0);
