@@ -31,7 +31,10 @@
 bench_startup_usage() {
 	cat >&2 <<-USAGE
 	usage: scripts/bench startup [--runs K] [--build DIR] [--timeout SECONDS]
+	                             [--qemu-bios FILE]
 	  --runs K      rounds of (safepc, qemu); default 5
+	  --qemu-bios F firmware for QEMU (-bios F), e.g.
+	                /usr/share/qemu/qboot.rom; default: QEMU's (SeaBIOS)
 	  --build DIR   meson build directory; default $BENCH_BUILD
 	  --timeout S   limit for one guest run; default 120
 	The last line of output is
@@ -203,7 +206,7 @@ bench_startup_fail() {
 
 bench_startup() {
 	local runs=5 tmo=120 safepc elf qemu vmm r i v cfg pid p comm role
-	local first ex st priv gram k
+	local first ex st priv gram k qbios=
 	local -a order
 	local -A fb ext rss ram part
 
@@ -212,6 +215,7 @@ bench_startup() {
 		--runs) runs=${2:-}; shift 2 || bench_startup_usage ;;
 		--build) BENCH_BUILD=${2:-}; shift 2 || bench_startup_usage ;;
 		--timeout) tmo=${2:-}; shift 2 || bench_startup_usage ;;
+		--qemu-bios) qbios=${2:-}; shift 2 || bench_startup_usage ;;
 		*) bench_startup_usage ;;
 		esac
 	done
@@ -236,6 +240,11 @@ bench_startup() {
 	local -a qargs=(-accel kvm -kernel "$elf" -m 64 -display none
 		-serial stdio -monitor none -no-reboot
 		-device isa-debug-exit,iobase=0xf4,iosize=4)
+	if [ -n "$qbios" ]; then
+		[ -f "$qbios" ] || bench_die "no $qbios"
+		qargs+=(-bios "$qbios")
+		bench_log "startup: QEMU firmware $qbios"
+	fi
 	local start_us
 	start_us=$(bench_now_us)
 	bench_log "startup: $runs rounds of safepc and qemu (boot to poweroff, then idle RSS)"
