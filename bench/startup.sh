@@ -222,7 +222,9 @@ bench_startup() {
 	for v in "$runs" "$tmo"; do
 		bench_is_uint "$v" || bench_startup_usage
 	done
-	[ "$runs" -ge 1 ] && [ "$tmo" -ge 1 ] || bench_startup_usage
+	if [ "$runs" -lt 1 ] || [ "$tmo" -lt 1 ]; then
+		bench_startup_usage
+	fi
 
 	bench_need_kvm
 	safepc=$(bench_find_exe safepc "$BENCH_BUILD/src/toolstack") ||
@@ -237,6 +239,7 @@ bench_startup() {
 	bench_tmpdir
 	bench_startup_helper
 
+	# shellcheck disable=SC2054 # the commas belong to -device
 	local -a qargs=(-accel kvm -kernel "$elf" -m 64 -display none
 		-serial stdio -monitor none -no-reboot
 		-device isa-debug-exit,iobase=0xf4,iosize=4)
@@ -346,9 +349,11 @@ bench_startup() {
 	for vmm in safepc qemu; do
 		for k in fb ext rss ram; do
 			a=()
+			local -n arr=$k
 			for ((r = 1; r <= runs; r++)); do
-				eval "a+=(\"\${$k[\$vmm,\$r]}\")"
+				a+=("${arr[$vmm,$r]}")
 			done
+			unset -n arr
 			med[$vmm,$k]=$(bench_median "${a[@]}")
 		done
 		awk -v v="$vmm" -v f="${med[$vmm,fb]}" -v e="${med[$vmm,ext]}" \
