@@ -95,6 +95,7 @@ struct check_proc {
 	uint64_t cgv[CHECK_NR_CG];
 	unsigned have_cg; /* bit per CHECK_CG_* */
 	unsigned weaken;  /* copy of the domain's, for row annotations */
+	int seccomp_log;  /* its filter only logs (dm_seccomp = "log") */
 	struct check_owner uid_other, gid_other;
 	int unique_err; /* errno when /proc could not be listed */
 	struct check_row rows[CHECK_MAX_ROWS];
@@ -379,6 +380,12 @@ static int check_parse_line(struct check_domain *d, char *line)
 		if (check_u64(t[1], 10, &v) || v < 1 || v > 4096)
 			return -EINVAL;
 		d->vcpus = (unsigned)v;
+	} else if (!strcmp(t[0], "seccomp-action") && n == 3) {
+		struct check_proc *sp = check_find_tag(d, t[1]);
+
+		if (!sp || (strcmp(t[2], "log") && strcmp(t[2], "kill")))
+			return -EINVAL;
+		sp->seccomp_log = !strcmp(t[2], "log");
 	} else if (!strcmp(t[0], "weaken") && n == 2) {
 		for (i = 0; domcfg_weaken_names[i]; i++)
 			if (!strcmp(t[1], domcfg_weaken_names[i]))
@@ -865,6 +872,12 @@ static int check_task_seccomp(const struct check_proc *p,
 	if (!t->have_filters || t->filters < 1) {
 		snprintf(why, len, "Seccomp 2 but %s filters",
 			 t->have_filters ? "0" : "no count of");
+		return 1;
+	}
+	if (p->seccomp_log) {
+		/* A filter that only logs violations restricts nothing. */
+		snprintf(why, len, "filter only logs violations "
+			 "(dm_seccomp = \"log\")");
 		return 1;
 	}
 	return 0;

@@ -372,6 +372,8 @@ static int launch_spawn(struct launch_domain *d, struct launch_proc *p,
 				     ? "r"
 				     : "rw");
 	}
+	if (!strcmp(kind, "dm") && d->cfg->dm_seccomp == DOMCFG_SECCOMP_LOG)
+		launch_state(d, "seccomp-action %s log\n", p->tag);
 	launch_state(d, "limit %s nofile %lu\nlimit %s nproc %lu\n"
 		     "limit %s fsize %lu\n", p->tag, spec->nofile, p->tag,
 		     spec->nproc, p->tag, spec->fsize);
