@@ -52,24 +52,14 @@ static const struct launch_dm_plan launch_ide_plan = {
 	.disks = 1,
 };
 
-/* Default placement: the small chipset devices share one DM. */
-static const struct launch_dm_plan launch_chipset_plan = {
-	.name = "chipset",
-	.devs = { "ns16550,port=0x3f8,irq=4,console",
-		  "mc146818,port=0x70,irq=8", "debug_exit,port=0xf4",
-		  "acpi_pm,port=0x600", "reset_ctl,port=0xcf9" },
-	.grants = { "pio,0x3f8,0x3ff", "irq,4", "pio,0x70,0x71", "irq,8",
-		    "pio,0xf4,0xf7", "pio,0x600,0x63f", "pio,0xcf9,0xcf9",
-		    "shutdown" },
-};
-
 /*
- * A firmware (SeaBIOS) boot adds the PC chipset: the i440FX and PIIX3 PCI
- * functions, fw_cfg, the keyboard controller and the firmware's debug
- * console, with the grants they need (PCI 00:00.0 and 00:01.0, PIRQ
- * routes, the BIOS window's PAM decoding).
+ * Default placement: the small chipset devices share one DM.  The same PC
+ * chipset (i440FX and PIIX3 PCI functions, fw_cfg, keyboard controller,
+ * the firmware's debug console) is there whatever the boot path, as under
+ * QEMU -kernel; the BIOS window's PAM decoding is granted only when there
+ * is a firmware image for it to decode ("pam" is dropped otherwise).
  */
-static const struct launch_dm_plan launch_chipset_fw_plan = {
+static const struct launch_dm_plan launch_chipset_plan = {
 	.name = "chipset",
 	.devs = { "ns16550,port=0x3f8,irq=4,console",
 		  "mc146818,port=0x70,irq=8", "debug_exit,port=0xf4",
@@ -77,10 +67,22 @@ static const struct launch_dm_plan launch_chipset_fw_plan = {
 		  "piix3", "fw_cfg", "i8042", "debugcon" },
 	.grants = { "pio,0x3f8,0x3ff", "irq,4", "pio,0x70,0x71", "irq,8",
 		    "pio,0xf4,0xf7", "pio,0x600,0x63f", "pio,0xcf9,0xcf9",
-		    "shutdown", "pci,0x0,0x0", "pci,0x8,0x8", "pirq", "pam",
+		    "shutdown", "pci,0x0,0x0", "pci,0x8,0x8", "pirq",
 		    "pio,0x510,0x51b", "pio,0x60,0x60", "pio,0x64,0x64",
-		    "irq,1", "irq,12", "pio,0x402,0x402" },
+		    "irq,1", "irq,12", "pio,0x402,0x402", "pam" },
 };
+
+/* Removes the grant `g` from a plan's list, keeping the list packed. */
+static void launch_plan_drop(struct launch_dm_plan *plan, const char *g)
+{
+	unsigned i, j;
+
+	for (i = j = 0; i < ARRAY_SIZE(plan->grants) && plan->grants[i]; i++)
+		if (strcmp(plan->grants[i], g))
+			plan->grants[j++] = plan->grants[i];
+	for (; j < i; j++)
+		plan->grants[j] = NULL;
+}
 
 #define LAUNCH_SEABIOS "/usr/share/seabios/bios.bin"
 
@@ -684,9 +686,7 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 	d->nr_logs = 0;
 	d->hv.pidfd = -1;
 	d->nr_dms = 1;
-	plans[0] = d->cfg->firmware == DOMCFG_FIRMWARE_NONE
-			   ? &launch_chipset_plan
-			   : &launch_chipset_fw_plan;
+	plans[0] = &launch_chipset_plan;
 	for (i = 0; i < d->nr_dms; i++) {
 		plan_copies[i] = *plans[i];
 		snprintf(d->dms[i].tag, sizeof(d->dms[i].tag), "dm/%u/%s",
@@ -718,11 +718,11 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 		d->dms[1].pidfd = -1;
 		d->nr_dms = 2;
 	}
-	if (plans[0] == &launch_chipset_fw_plan) {
-		snprintf(fw_cfg_spec, sizeof(fw_cfg_spec), "fw_cfg,boot=%s",
-			 d->cfg->boot);
-		plan_copies[0].devs[7] = fw_cfg_spec;
-	}
+	snprintf(fw_cfg_spec, sizeof(fw_cfg_spec), "fw_cfg,boot=%s",
+		 d->cfg->boot);
+	plan_copies[0].devs[7] = fw_cfg_spec;
+	if (d->cfg->firmware == DOMCFG_FIRMWARE_NONE)
+		launch_plan_drop(&plan_copies[0], "pam");
 
 	if (mkdir("/run/safepc", 0700) && errno != EEXIST) {
 		snprintf(err, errlen, "cannot create /run/safepc: %s",

@@ -163,8 +163,8 @@ static void evil_bad_dmop_startup(struct dm *dm)
 	evil_expect("map MMIO 0xfee00000 (LAPIC, not granted)",
 		    evil_map(dm, DM_OP_RANGE_MMIO, 0xfee00000, 0xfee00fff, 0),
 		    -EPERM);
-	evil_expect("map PCI 00:00.0 (not granted)",
-		    evil_map(dm, DM_OP_RANGE_PCI, 0, 0, 0), -EPERM);
+	evil_expect("map PCI 00:02.0 (not granted)",
+		    evil_map(dm, DM_OP_RANGE_PCI, 0x10, 0x10, 0), -EPERM);
 	evil_expect("map with unknown flags",
 		    evil_map(dm, DM_OP_RANGE_PORT, 0x3f8, 0x3ff, 0x80), -EINVAL);
 	evil_expect("map with start > end",

@@ -1886,10 +1886,11 @@ static void dmop_early_map_lapic(struct esc_ctx *c)
 		    "map_io_range(MMIO 0xfee00000) before READY");
 }
 
-static void dmop_early_map_pci_host(struct esc_ctx *c)
+/* 00:02.0: a PCI slot granted to no DM of the domain. */
+static void dmop_early_map_pci_slot(struct esc_ctx *c)
 {
-	esc_refused(c, esc_dmop_map(c->dm, DM_OP_RANGE_PCI, 0, 0),
-		    "map_io_range(PCI 00:00.0) before READY");
+	esc_refused(c, esc_dmop_map(c->dm, DM_OP_RANGE_PCI, 0x10, 0x10),
+		    "map_io_range(PCI 00:02.0) before READY");
 }
 
 static void dmop_early_map_wider(struct esc_ctx *c)
@@ -1904,9 +1905,10 @@ static void dmop_irq_0(struct esc_ctx *c)
 	esc_refused(c, esc_dmop_irq(c->dm, 0, 1), "set_isa_irq_level(0, 1)");
 }
 
-static void dmop_irq_1(struct esc_ctx *c)
+/* IRQ 6: the floppy line, which no DM of the domain is granted. */
+static void dmop_irq_6(struct esc_ctx *c)
 {
-	esc_refused(c, esc_dmop_irq(c->dm, 1, 1), "set_isa_irq_level(1, 1)");
+	esc_refused(c, esc_dmop_irq(c->dm, 6, 1), "set_isa_irq_level(6, 1)");
 }
 
 static void dmop_irq_14(struct esc_ctx *c)
@@ -2768,12 +2770,12 @@ static const struct esc_attack esc_attacks[] = {
 	   "map ports 0xcf8-0xcff before READY"),
 	AE("dmop_early_map_lapic", dmop_early_map_lapic,
 	   "map MMIO 0xfee00000 before READY"),
-	AE("dmop_early_map_pci_host", dmop_early_map_pci_host,
-	   "map PCI 00:00.0 before READY"),
+	AE("dmop_early_map_pci_slot", dmop_early_map_pci_slot,
+	   "map PCI 00:02.0 (nobody's) before READY"),
 	AE("dmop_early_map_wider", dmop_early_map_wider,
 	   "map a range wider than the grant before READY"),
 	A("dmop_irq_0", "dmop", D0, "dm", "-", dmop_irq_0, "raise IRQ 0"),
-	A("dmop_irq_1", "dmop", D0, "dm", "-", dmop_irq_1, "raise IRQ 1"),
+	A("dmop_irq_6", "dmop", D0, "dm", "-", dmop_irq_6, "raise IRQ 6"),
 	A("dmop_irq_14", "dmop", D0, "dm", "-", dmop_irq_14, "raise IRQ 14"),
 	A("dmop_irq_cascade", "dmop", D0, "dm", "-", dmop_irq_cascade,
 	  "raise IRQ 2"),
