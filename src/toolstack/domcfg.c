@@ -681,6 +681,29 @@ static int domcfg_key_dm_seccomp(struct domcfg_ctx *c,
 	return ret;
 }
 
+static const char *const domcfg_placement_names[] = { "split", "single",
+						      NULL };
+
+const char *domcfg_placement_name(enum domcfg_placement p)
+{
+	if ((unsigned)p < ARRAY_SIZE(domcfg_placement_names) - 1)
+		return domcfg_placement_names[p];
+	return "?";
+}
+
+/* dm_placement: which devices share a DM process (launch.c builds the
+ * plans); "split" keeps the IDE controller apart. */
+static int domcfg_key_dm_placement(struct domcfg_ctx *c,
+				   const struct xlcfg_entry *e)
+{
+	int v, ret = domcfg_enum(c, e, domcfg_placement_names,
+				 "split or single", &v);
+
+	if (!ret)
+		c->dc->dm_placement = (enum domcfg_placement)v;
+	return ret;
+}
+
 /* Names accepted in jail_weaken, in the order of the JAIL_WEAKEN_* bits. */
 const char *const domcfg_weaken_names[] = {
 	"seccomp", "netns", "ipcns", "utsns", "pidns", "root", "caps",
@@ -743,6 +766,7 @@ static const struct domcfg_key {
 	{ "firmware", domcfg_key_firmware },
 	{ "boot", domcfg_key_boot },
 	{ "dm_seccomp", domcfg_key_dm_seccomp },
+	{ "dm_placement", domcfg_key_dm_placement },
 	{ "jail_weaken", domcfg_key_jail_weaken },
 };
 
@@ -767,6 +791,7 @@ int domcfg_from_xlcfg_flags(const struct xlcfg *cfg, struct domcfg *out,
 	out->firmware = DOMCFG_FIRMWARE_NONE;
 	snprintf(out->boot, sizeof(out->boot), "cd");
 	out->dm_seccomp = DOMCFG_SECCOMP_KILL;
+	out->dm_placement = DOMCFG_PLACEMENT_SPLIT;
 
 	for (i = 0; i < xlcfg_count(cfg); i++) {
 		const struct xlcfg_entry *e = xlcfg_entry_at(cfg, i);
@@ -829,9 +854,10 @@ void domcfg_dump(const struct domcfg *dc, FILE *f)
 			dc->disks[i].readonly ? "ro" : "rw",
 			dc->disks[i].target);
 	fprintf(f, "firmware = \"%s\"%s%s\nboot = \"%s\"\n"
-		   "dm_seccomp = \"%s\"\n",
+		   "dm_seccomp = \"%s\"\ndm_placement = \"%s\"\n",
 		(unsigned)dc->firmware < 3 ? fw[dc->firmware] : "?",
 		dc->firmware == DOMCFG_FIRMWARE_PATH ? " " : "",
 		dc->firmware == DOMCFG_FIRMWARE_PATH ? dc->firmware_path : "",
-		dc->boot, dc->dm_seccomp == DOMCFG_SECCOMP_LOG ? "log" : "kill");
+		dc->boot, dc->dm_seccomp == DOMCFG_SECCOMP_LOG ? "log" : "kill",
+		domcfg_placement_name(dc->dm_placement));
 }

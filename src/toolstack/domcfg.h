@@ -36,6 +36,11 @@ enum domcfg_serial { DOMCFG_SERIAL_PTY, DOMCFG_SERIAL_NONE };
 
 enum domcfg_seccomp { DOMCFG_SECCOMP_KILL, DOMCFG_SECCOMP_LOG };
 
+/* Where the device models run (DESIGN.md 3): "split", the default, puts
+ * the IDE controller in a DM process of its own and the chipset devices in
+ * another; "single" puts them all in one DM. */
+enum domcfg_placement { DOMCFG_PLACEMENT_SPLIT, DOMCFG_PLACEMENT_SINGLE };
+
 enum domcfg_firmware {
 	DOMCFG_FIRMWARE_NONE,    /* direct multiboot boot of `kernel` */
 	DOMCFG_FIRMWARE_SEABIOS, /* the bundled SeaBIOS */
@@ -78,6 +83,7 @@ struct domcfg {
 	char firmware_path[DOMCFG_PATH_MAX]; /* DOMCFG_FIRMWARE_PATH only */
 	char boot[3];                        /* "c", "d", "cd" or "dc" */
 	enum domcfg_seccomp dm_seccomp;
+	enum domcfg_placement dm_placement;
 	/* jail_weaken = [ "seccomp", ... ]: restrictions this domain gives up
 	 * on purpose (JAIL_WEAKEN_* bits, for diagnosis and for testing
 	 * `safepc check`); each shows as FAIL there. */
@@ -115,8 +121,9 @@ int domcfg_from_xlcfg_flags(const struct xlcfg *cfg, struct domcfg *out,
  */
 int domcfg_host_memory_mib(uint64_t *mib);
 
-/* Names of the enum values, as written in config files. */
+/* Names of the enum values, as written in config files ("?" if none). */
 const char *domcfg_action_name(enum domcfg_action a);
+const char *domcfg_placement_name(enum domcfg_placement p);
 
 /* Writes the configuration as "key = value" lines (debugging). */
 void domcfg_dump(const struct domcfg *dc, FILE *f);

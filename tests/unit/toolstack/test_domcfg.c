@@ -129,6 +129,8 @@ static const char *const ov_mem_string[] = { "memory=abc", NULL };
 static const char *const ov_kernel_missing[] = { "kernel=/nonexistent/k",
 						 NULL };
 static const char *const ov_cmdline[] = { "cmdline=x", NULL };
+static const char *const ov_placement_bad[] = { "dm_placement=shared",
+						NULL };
 
 static const struct bad_cfg bad_cfgs[] = {
 	/* keys and types */
@@ -266,6 +268,20 @@ static const struct bad_cfg bad_cfgs[] = {
 	{ "bad dm_seccomp", BASE "dm_seccomp = 'allow'\n",
 	  "@/t.cfg:3: dm_seccomp: invalid value 'allow' (expected kill or "
 	  "log)", NULL },
+	{ "bad dm_placement", BASE "dm_placement = 'ide'\n",
+	  "@/t.cfg:3: dm_placement: invalid value 'ide' (expected split or "
+	  "single)", NULL },
+	{ "dm_placement as integer", BASE "\ndm_placement = 1\n",
+	  "@/t.cfg:4: dm_placement: expected a string, got an integer", NULL },
+	{ "dm_placement empty", BASE "dm_placement = ''\n",
+	  "@/t.cfg:3: dm_placement: invalid value '' (expected split or "
+	  "single)", NULL },
+	{ "dm_placement is case-sensitive", BASE "dm_placement = 'Single'\n",
+	  "@/t.cfg:3: dm_placement: invalid value 'Single' (expected split "
+	  "or single)", NULL },
+	{ "dm_placement override bad value", BASE "dm_placement = 'single'\n",
+	  "<command line>: dm_placement: invalid value 'shared' (expected "
+	  "split or single)", ov_placement_bad },
 	{ "bad firmware path", BASE "firmware = 'ovmf.fd'\n",
 	  "@/t.cfg:3: firmware: cannot open @/ovmf.fd: No such file or "
 	  "directory", NULL },
@@ -383,6 +399,7 @@ static void test_defaults(void **state)
 	assert_int_equal(dc.firmware, DOMCFG_FIRMWARE_NONE);
 	assert_string_equal(dc.boot, "cd");
 	assert_int_equal(dc.dm_seccomp, DOMCFG_SECCOMP_KILL);
+	assert_int_equal(dc.dm_placement, DOMCFG_PLACEMENT_SPLIT);
 }
 
 static void test_full(void **state)
@@ -409,7 +426,8 @@ static void test_full(void **state)
 		"         'vdev=hdd, target=a,b.img' ]\n"
 		"firmware = 'seabios'\n"
 		"boot = 'dc'\n"
-		"dm_seccomp = 'log'\n";
+		"dm_seccomp = 'log'\n"
+		"dm_placement = 'single'\n";
 
 	if (run_cfg(text, NULL, &dc, err, sizeof(err)))
 		fail_msg("%s", err);
@@ -452,6 +470,42 @@ static void test_full(void **state)
 	assert_int_equal(dc.firmware, DOMCFG_FIRMWARE_SEABIOS);
 	assert_string_equal(dc.boot, "dc");
 	assert_int_equal(dc.dm_seccomp, DOMCFG_SECCOMP_LOG);
+	assert_int_equal(dc.dm_placement, DOMCFG_PLACEMENT_SINGLE);
+}
+
+/* dm_placement: both values, from the file and as a create override. */
+static void test_dm_placement(void **state)
+{
+	static const char *const ov_single[] = { "dm_placement=single",
+						 NULL };
+	static const char *const ov_split[] = { "dm_placement=split", NULL };
+	static struct domcfg dc;
+	char err[512] = "";
+
+	if (run_cfg(BASE "dm_placement = \"split\"\n", NULL, &dc, err,
+		    sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(dc.dm_placement, DOMCFG_PLACEMENT_SPLIT);
+	if (run_cfg(BASE "disk = [ '" DISK "disk.img' ]\n"
+			 "dm_placement = \"single\"\n",
+		    NULL, &dc, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(dc.dm_placement, DOMCFG_PLACEMENT_SINGLE);
+	assert_int_equal(dc.nr_disks, 1);
+	/* Overrides replace the file's value, both ways. */
+	if (run_cfg(BASE, ov_single, &dc, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(dc.dm_placement, DOMCFG_PLACEMENT_SINGLE);
+	if (run_cfg(BASE "dm_placement = 'single'\n", ov_split, &dc, err,
+		    sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(dc.dm_placement, DOMCFG_PLACEMENT_SPLIT);
+	assert_string_equal(domcfg_placement_name(DOMCFG_PLACEMENT_SPLIT),
+			    "split");
+	assert_string_equal(domcfg_placement_name(DOMCFG_PLACEMENT_SINGLE),
+			    "single");
+	assert_string_equal(domcfg_placement_name((enum domcfg_placement)7),
+			    "?");
 }
 
 static void test_variants(void **state)
@@ -543,6 +597,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_variants),
+		cmocka_unit_test(test_dm_placement),
 		cmocka_unit_test(test_no_host_checks),
 		cmocka_unit_test(test_memory_more_than_host),
 	};
