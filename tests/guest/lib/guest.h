@@ -187,4 +187,169 @@ bool fwcfg_present(void);
 /* Number of CPUs the VMM reports through fw_cfg, or 0 without fw_cfg. */
 unsigned fwcfg_nb_cpus(void);
 
+/* --- pci.c: configuration mechanism #1 at 0xCF8/0xCFC, bus 0 --- */
+#define PCI_BDF(dev, fn) (((dev) << 3) | (fn))
+#define PCI_VENDOR_ID 0x00
+#define PCI_DEVICE_ID 0x02
+#define PCI_COMMAND 0x04
+#define PCI_STATUS 0x06
+#define PCI_REVISION 0x08
+#define PCI_PROG_IF 0x09
+#define PCI_SUBCLASS 0x0A
+#define PCI_CLASS 0x0B
+#define PCI_HEADER_TYPE 0x0E
+#define PCI_BAR0 0x10
+#define PCI_CMD_IO 0x0001
+#define PCI_CMD_MEM 0x0002
+#define PCI_CMD_MASTER 0x0004
+#define PCI_BAR_IO 0x1
+/* Accesses of exactly that width; `off` is aligned down to it. */
+uint32_t pci_read32(unsigned bdf, unsigned off);
+uint16_t pci_read16(unsigned bdf, unsigned off);
+uint8_t pci_read8(unsigned bdf, unsigned off);
+void pci_write32(unsigned bdf, unsigned off, uint32_t v);
+void pci_write16(unsigned bdf, unsigned off, uint16_t v);
+void pci_write8(unsigned bdf, unsigned off, uint8_t v);
+/* bdf of the first function on bus 0 with that ID, or -1. */
+int pci_find(uint16_t vendor, uint16_t device);
+/*
+ * Size of BAR `bar` (0-5) in bytes, found by writing ~0 and restoring the
+ * old value (with I/O and memory decoding off meanwhile); 0 = unimplemented.
+ * For an I/O BAR that implements only 16 address bits the size still comes
+ * out right.  64-bit BARs: the low half only.
+ */
+uint32_t pci_bar_size(unsigned bdf, unsigned bar);
+
+/*
+ * --- ide.c: PIIX3 IDE (8086:7010), polled (nIEN set), ring 0 ---
+ *
+ * Channel 0: 0x1F0-0x1F7 / 0x3F6, bus master IDE_BM_BASE; channel 1:
+ * 0x170-0x177 / 0x376, bus master IDE_BM_BASE + 8.  Every wait is bounded
+ * (PIT channel 2 as the clock, so BSP only): a dead device gives
+ * IDE_E_TIMEOUT, never a hang.
+ *
+ * Return values of the functions below:
+ *   >= 0                 success (ata_*: 0; atapi_packet: bytes read)
+ *   IDE_E_TIMEOUT (-1)   BSY/DRQ/DMA did not settle in time
+ *   IDE_E_INVAL (-2)     bad arguments (count 0 or too big, LBA48 needed
+ *                        but not supported, odd DMA buffer, ...)
+ *   IDE_E_NODEV (-3)     no drive answered (ide_probe), or wrong kind
+ *   IDE_E_DMA (-4)       bus-master status Error bit set
+ *   IDE_E_PROTO (-5)     the device broke the protocol (DRQ missing or
+ *                        left set, ATAPI interrupt reason wrong)
+ *   IDE_E_DEV(err)       the device ended the command with ERR (or DF) in
+ *                        Status; `err` is the Error register (ABRT 0x04,
+ *                        IDNF 0x10, UNC 0x40, ...); IDE_E_DEV_ERR(r)
+ *                        recovers it
+ *   IDE_E_SENSE(k,a,q)   atapi_packet only: CHECK CONDITION; the function
+ *                        itself issued REQUEST SENSE and returns sense key
+ *                        k, ASC a, ASCQ q (IDE_E_SENSE_KEY/ASC/ASCQ(r)).
+ *                        If REQUEST SENSE fails too: IDE_E_DEV(err) with
+ *                        the Error register of the failed packet command
+ *                        (its top nibble is the sense key).
+ */
+#define IDE_BM_BASE 0xC040
+#define IDE_E_TIMEOUT (-1)
+#define IDE_E_INVAL (-2)
+#define IDE_E_NODEV (-3)
+#define IDE_E_DMA (-4)
+#define IDE_E_PROTO (-5)
+#define IDE_E_DEV(err) (-(0x100 | (int)(err)))
+#define IDE_E_IS_DEV(r) ((r) < 0 && (r) > -0x200 && ((-(r)) & 0x100))
+#define IDE_E_DEV_ERR(r) ((unsigned)(-(r)) & 0xFF)
+#define IDE_E_SENSE(k, a, q) \
+	(-(0x1000000 | ((int)(k) << 16) | ((int)(a) << 8) | (int)(q)))
+#define IDE_E_IS_SENSE(r) ((r) < 0 && ((-(r)) & 0x1000000))
+#define IDE_E_SENSE_KEY(r) (((unsigned)(-(r)) >> 16) & 0xF)
+#define IDE_E_SENSE_ASC(r) (((unsigned)(-(r)) >> 8) & 0xFF)
+#define IDE_E_SENSE_ASCQ(r) ((unsigned)(-(r)) & 0xFF)
+
+/* ATA Status and Error bits, bus-master registers and bits. */
+#define ATA_SR_ERR 0x01
+#define ATA_SR_DRQ 0x08
+#define ATA_SR_DF 0x20
+#define ATA_SR_DRDY 0x40
+#define ATA_SR_BSY 0x80
+#define ATA_ER_ABRT 0x04
+#define ATA_ER_IDNF 0x10
+#define ATA_CTL_NIEN 0x02
+#define ATA_CTL_SRST 0x04
+#define BM_CMD 0	/* bit 0 Start, bit 3 Read (device to memory) */
+#define BM_STATUS 2	/* bit 0 Active, 1 Error, 2 Interrupt (RWC) */
+#define BM_PRDT 4
+#define BM_CMD_START 0x01
+#define BM_CMD_READ 0x08
+#define BM_ST_ACTIVE 0x01
+#define BM_ST_ERROR 0x02
+#define BM_ST_INTR 0x04
+
+struct ide_drive {
+	uint16_t cmd, ctl, bm;	/* command block, control block, bus master */
+	unsigned slave;		/* 0 master, 1 slave */
+	bool present, atapi, lba48;
+	uint64_t sectors;	/* user-addressable sectors (ATA only) */
+	uint16_t id[256];	/* IDENTIFY (PACKET) DEVICE data */
+};
+
+/*
+ * Finds 8086:7010, sets BAR4 := IDE_BM_BASE, command |= I/O + bus master,
+ * and the IDETIM decode-enable bits.  0, or -1 if there is no PIIX3 IDE.
+ */
+int ide_init(void);
+/*
+ * Fills *d for the drive at `channel` (0/1), `slave` (0/1): selects it,
+ * sets nIEN, issues IDENTIFY DEVICE and, when that aborts with the ATAPI
+ * signature (0x14/0xEB in LBA mid/high), IDENTIFY PACKET DEVICE.  0 if a
+ * drive answered (d->present), else a negative value.
+ */
+int ide_probe(unsigned channel, unsigned slave, struct ide_drive *d);
+/*
+ * READ/WRITE SECTOR(S) of `count` 512-byte sectors at `lba`, the EXT forms
+ * when lba + count goes beyond 28 bits or count > 256.  count 1-256
+ * (1-65536 with LBA48).
+ */
+int ata_pio(struct ide_drive *d, bool write, uint64_t lba, unsigned count,
+	    void *buf);
+/*
+ * READ/WRITE DMA (EXT: as ata_pio) through the bus master; the PRD table is
+ * built inside, entries split at 64 KiB boundaries.  buf is physically
+ * contiguous (identity-mapped) and 2-byte aligned, below 4 GiB.
+ */
+int ata_dma(struct ide_drive *d, bool write, uint64_t lba, unsigned count,
+	    void *buf);
+/*
+ * Any PIO data command (READ/WRITE SECTOR(S) [EXT], READ/WRITE MULTIPLE
+ * [EXT], ...): `ext` writes the high-order task file bytes first; `block`
+ * is the sectors per DRQ block (1, or the SET MULTIPLE MODE count).
+ */
+int ata_pio_cmd(struct ide_drive *d, uint8_t command, bool ext, bool write,
+		uint64_t lba, unsigned count, unsigned block, void *buf);
+/* Any DMA data command (READ/WRITE DMA [EXT]), as ata_dma. */
+int ata_dma_cmd(struct ide_drive *d, uint8_t command, bool ext, bool write,
+		uint64_t lba, unsigned count, void *buf);
+/* FLUSH CACHE, or FLUSH CACHE EXT on an LBA48 drive. */
+int ata_flush(struct ide_drive *d);
+/*
+ * A non-data command (SET FEATURES, SET MULTIPLE MODE, ...): Features,
+ * Sector Count and the low 28 LBA bits as given, then `command`.
+ */
+int ata_nodata(struct ide_drive *d, uint8_t command, uint8_t feature,
+	       uint8_t count, uint32_t lba);
+/*
+ * The pieces, for tests of the protocol itself: selects d (LBA mode,
+ * `head` in bits 3-0), waiting for BSY and DRQ to clear before and after;
+ * waits until (Alternate Status & mask) == want or ERR/DF appears.  Both
+ * return the last status read or IDE_E_TIMEOUT.
+ */
+int ide_select(struct ide_drive *d, unsigned head);
+int ide_wait(struct ide_drive *d, uint8_t mask, uint8_t want, unsigned ms);
+/*
+ * Sends a 12-byte packet and reads up to `len` bytes of data-in by PIO
+ * (Byte Count Limit = min(len, 0xFFFE) rounded down to even; bytes beyond
+ * `len` are drained and dropped).  Returns the bytes stored (<= len), or an
+ * error as above: IDE_E_SENSE(key, asc, ascq) on CHECK CONDITION.
+ */
+int atapi_packet(struct ide_drive *d, const uint8_t cdb[12], void *buf,
+		 unsigned len);
+
 #endif
