@@ -109,6 +109,7 @@ struct check_domain {
 	int cgroup_version;
 	unsigned weaken; /* JAIL_WEAKEN_* */
 	unsigned vcpus;	 /* 0 when the state file does not say */
+	char placement[8]; /* dm_placement; "" when the file does not say */
 	struct check_proc procs[CHECK_MAX_PROCS];
 	unsigned nr_procs;
 };
@@ -380,6 +381,11 @@ static int check_parse_line(struct check_domain *d, char *line)
 		if (check_u64(t[1], 10, &v) || v < 1 || v > 4096)
 			return -EINVAL;
 		d->vcpus = (unsigned)v;
+	} else if (!strcmp(t[0], "placement") && n == 2) {
+		if (strcmp(t[1], domcfg_placement_name(DOMCFG_PLACEMENT_SPLIT)) &&
+		    strcmp(t[1], domcfg_placement_name(DOMCFG_PLACEMENT_SINGLE)))
+			return -EINVAL;
+		snprintf(d->placement, sizeof(d->placement), "%s", t[1]);
 	} else if (!strcmp(t[0], "seccomp-action") && n == 3) {
 		struct check_proc *sp = check_find_tag(d, t[1]);
 
@@ -452,6 +458,7 @@ static int check_parse_line(struct check_domain *d, char *line)
 		p->have_cg |= 1u << i;
 	} else if (!strcmp(t[0], "name") || !strcmp(t[0], "monitor") ||
 		   !strcmp(t[0], "cgroup-version") || !strcmp(t[0], "vcpus") ||
+		   !strcmp(t[0], "placement") ||
 		   !strcmp(t[0], "weaken") || !strcmp(t[0], "proc") ||
 		   !strcmp(t[0], "fd") || !strcmp(t[0], "limit") ||
 		   !strcmp(t[0], "cgroup")) {
@@ -1391,27 +1398,36 @@ enum check_fdclass {
 	CHECK_FD_EVENT,
 	CHECK_FD_SOCKET,
 	CHECK_FD_FILE,
+	CHECK_FD_BLOCK,
 	CHECK_FD_OTHER,
 };
 
 static const char *const check_fdclass_names[] = {
 	"null", "log", "kvm", "kvm-vm", "kvm-vcpu", "ram",
-	"ioreq", "event", "socket", "file", "other",
+	"ioreq", "event", "socket", "file", "block device", "other",
 };
 
 /* Manifest kinds and the class each must be (socket type: 5 seqpacket,
- * 1 stream; 0 when the class is not a socket). */
+ * 1 stream; 0 when the class is not a socket). A disk image may be a
+ * regular file or a block device (domcfg allows both). */
 static const struct {
 	const char *kind;
 	enum check_fdclass cls;
 	unsigned sock_type;
+	int or_block;
 } check_kinds[] = {
-	{ "null", CHECK_FD_NULL, 0 },	  { "log", CHECK_FD_LOG, 0 },
-	{ "kvm", CHECK_FD_KVM, 0 },	  { "ram", CHECK_FD_RAM, 0 },
-	{ "ioreq", CHECK_FD_IOREQ, 0 },	  { "event", CHECK_FD_EVENT, 0 },
-	{ "dmop", CHECK_FD_SOCKET, 5 },	  { "hvctl", CHECK_FD_SOCKET, 5 },
-	{ "console", CHECK_FD_SOCKET, 1 }, { "kernel", CHECK_FD_FILE, 0 },
-	{ "module", CHECK_FD_FILE, 0 },
+	{ "null", CHECK_FD_NULL, 0, 0 },
+	{ "log", CHECK_FD_LOG, 0, 0 },
+	{ "kvm", CHECK_FD_KVM, 0, 0 },
+	{ "ram", CHECK_FD_RAM, 0, 0 },
+	{ "ioreq", CHECK_FD_IOREQ, 0, 0 },
+	{ "event", CHECK_FD_EVENT, 0, 0 },
+	{ "dmop", CHECK_FD_SOCKET, 5, 0 },
+	{ "hvctl", CHECK_FD_SOCKET, 5, 0 },
+	{ "console", CHECK_FD_SOCKET, 1, 0 },
+	{ "kernel", CHECK_FD_FILE, 0, 0 },
+	{ "module", CHECK_FD_FILE, 0, 0 },
+	{ "disk", CHECK_FD_FILE, 0, 1 },
 };
 
 /* A memfd the monitor made: "/memfd:NAME (deleted)". */
@@ -1468,6 +1484,8 @@ static enum check_fdclass check_classify(const char *link,
 	if (link[0] == '/' && strncmp(link, "/memfd:", 7) && have_st &&
 	    S_ISREG(st->st_mode))
 		return CHECK_FD_FILE;
+	if (link[0] == '/' && have_st && S_ISBLK(st->st_mode))
+		return CHECK_FD_BLOCK;
 	return CHECK_FD_OTHER;
 }
 
@@ -1610,7 +1628,8 @@ static void check_one_fd(struct check_proc *p, pid_t monitor, unsigned num,
 			  m->kind);
 		return;
 	}
-	if (check_kinds[k].cls != cls) {
+	if (check_kinds[k].cls != cls &&
+	    !(check_kinds[k].or_block && cls == CHECK_FD_BLOCK)) {
 		check_row(p, row, CHECK_FAIL, "%s is %s, manifest says %s",
 			  link, check_fdclass_names[cls], m->kind);
 		return;
@@ -1779,9 +1798,11 @@ static void check_print_json(const struct check_domain *d, unsigned fails)
 
 	printf("{\"domain\": ");
 	check_json_str(d->name);
-	printf(", \"domid\": %u, \"monitor\": %d, \"cgroup_version\": %d, "
-	       "\"weakened\": [", d->domid, (int)d->monitor,
-	       cgroup_is_v2() ? 2 : 1);
+	printf(", \"domid\": %u, \"monitor\": %d, \"cgroup_version\": %d, ",
+	       d->domid, (int)d->monitor, cgroup_is_v2() ? 2 : 1);
+	if (d->placement[0])
+		printf("\"dm_placement\": \"%s\", ", d->placement);
+	printf("\"weakened\": [");
 	for (i = 0; domcfg_weaken_names[i]; i++) {
 		if (!(d->weaken & (1u << i)))
 			continue;
@@ -1818,6 +1839,8 @@ static void check_print_table(const struct check_domain *d, unsigned fails)
 
 	printf("domain %s (domid %u), monitor %d, cgroup v%d", d->name,
 	       d->domid, (int)d->monitor, cgroup_is_v2() ? 2 : 1);
+	if (d->placement[0])
+		printf(", dm_placement %s", d->placement);
 	for (i = 0; domcfg_weaken_names[i]; i++) {
 		if (!(d->weaken & (1u << i)))
 			continue;

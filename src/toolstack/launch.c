@@ -32,16 +32,17 @@
 
 #define LAUNCH_EMPTY_ROOT LAUNCH_RUN_DIR "/empty"
 
-/* What one DM process hosts and may claim. */
+/* What one DM process hosts and may claim (hv takes up to 32 grants). */
 struct launch_dm_plan {
 	const char *name;
-	const char *devs[12];
-	const char *grants[24];
+	const char *devs[16];
+	const char *grants[32];
 	int disks; /* gets the domain's disk fds */
 };
 
-/* The IDE controller runs in a DM process of its own (the classic source
- * of escapes stays apart from everything else). */
+/* With dm_placement = "split" (the default) the IDE controller runs in a
+ * DM process of its own (the classic source of escapes stays apart from
+ * everything else); with "single" it joins the chipset DM. */
 static const struct launch_dm_plan launch_ide_plan = {
 	.name = "ide",
 	.devs = { NULL /* piix3_ide spec, built per domain */ },
@@ -82,6 +83,54 @@ static void launch_plan_drop(struct launch_dm_plan *plan, const char *g)
 			plan->grants[j++] = plan->grants[i];
 	for (; j < i; j++)
 		plan->grants[j] = NULL;
+}
+
+/* Replaces the device spec of `name` ("fw_cfg" matches "fw_cfg,..."). */
+static void launch_plan_set_dev(struct launch_dm_plan *plan, const char *name,
+				const char *spec)
+{
+	size_t n = strlen(name);
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(plan->devs) && plan->devs[i]; i++)
+		if (!strncmp(plan->devs[i], name, n) &&
+		    (plan->devs[i][n] == ',' || !plan->devs[i][n]))
+			plan->devs[i] = spec;
+}
+
+/* Counts the entries of a NULL-terminated (or full) list. */
+static unsigned launch_plan_len(const char *const *list, unsigned max)
+{
+	unsigned n = 0;
+
+	while (n < max && list[n])
+		n++;
+	return n;
+}
+
+/*
+ * Moves every device, grant and the disk fds of `src` into `dst` (the
+ * "single" placement). Returns 0, or -ENOSPC when dst has no room (the
+ * plans are static: a bug, reported rather than truncated).
+ */
+static int launch_plan_merge(struct launch_dm_plan *dst,
+			     const struct launch_dm_plan *src)
+{
+	unsigned nd = launch_plan_len(dst->devs, ARRAY_SIZE(dst->devs));
+	unsigned ng = launch_plan_len(dst->grants, ARRAY_SIZE(dst->grants));
+	unsigned sd = launch_plan_len(src->devs, ARRAY_SIZE(src->devs));
+	unsigned sg = launch_plan_len(src->grants, ARRAY_SIZE(src->grants));
+	unsigned i;
+
+	if (nd + sd > ARRAY_SIZE(dst->devs) ||
+	    ng + sg > ARRAY_SIZE(dst->grants))
+		return -ENOSPC;
+	for (i = 0; i < sd; i++)
+		dst->devs[nd + i] = src->devs[i];
+	for (i = 0; i < sg; i++)
+		dst->grants[ng + i] = src->grants[i];
+	dst->disks |= src->disks;
+	return 0;
 }
 
 #define LAUNCH_SEABIOS "/usr/share/seabios/bios.bin"
@@ -281,13 +330,18 @@ static void launch_arg(struct launch_argv *a, const char *fmt, ...)
 	a->used += (size_t)n + 1;
 }
 
-/* Kinds of fds in a manifest, for the state file and `safepc check`. */
-static const char *const launch_hv_fd_kinds[] = {
+/*
+ * Kinds of fds in a manifest, for the state file and `safepc check`: the
+ * fixed fds below LAUNCH_FIXED_FDS by number (both tables have exactly
+ * that many entries: launch_spawn indexes them), the rest by position.
+ */
+#define LAUNCH_FIXED_FDS 8
+static const char *const launch_hv_fd_kinds[LAUNCH_FIXED_FDS] = {
 	[0] = "null", [1] = "log", [2] = "log",
 	[LAUNCH_HV_FD_KVM] = "kvm", [LAUNCH_HV_FD_RAM] = "ram",
 	[LAUNCH_HV_FD_CTL] = "hvctl", [LAUNCH_HV_FD_KERNEL] = "kernel",
 };
-static const char *const launch_dm_fd_kinds[] = {
+static const char *const launch_dm_fd_kinds[LAUNCH_FIXED_FDS] = {
 	[0] = "null", [1] = "log", [2] = "log",
 	[LAUNCH_DM_FD_DMOP] = "dmop", [LAUNCH_DM_FD_IOREQ] = "ioreq",
 	[LAUNCH_DM_FD_EVENT] = "event", [LAUNCH_DM_FD_RAM] = "ram",
@@ -313,14 +367,20 @@ static void launch_state(struct launch_domain *d, const char *fmt, ...)
 		d->state_len += (size_t)n;
 }
 
+_Static_assert(JAIL_MAX_FDS <= 64, "launch_spawn's ro_fds is a 64-bit mask");
+
 /*
  * Creates the process's cgroups, spawns it in its jail and records what
- * it was given. `cg` names its cgroup ("hv", "dm-1").
+ * it was given. `cg` names its cgroup ("hv", "dm-1"). Each fd's access is
+ * recorded as the fd really has it, except the fds in `ro_fds` (bit n =
+ * fd n: the read-only disks), recorded as the config wants them ("r"),
+ * so that `safepc check` fails if one was ever opened writable.
  */
 static int launch_spawn(struct launch_domain *d, struct launch_proc *p,
 			const char *kind, const char *cg,
 			const struct cgroup_limits *lim, struct jail_spec *spec,
-			const char *const *fd_kinds, char *err, size_t errlen)
+			const char *const *fd_kinds, uint64_t ro_fds, char *err,
+			size_t errlen)
 {
 	struct cgroup_set set;
 	unsigned i;
@@ -354,7 +414,8 @@ static int launch_spawn(struct launch_domain *d, struct launch_proc *p,
 	launch_state(d, "proc %s %d %u %u %s %s\n", p->tag, (int)p->pid,
 		     (unsigned)spec->uid, (unsigned)spec->gid, kind, cg);
 	for (i = 0; i < (unsigned)spec->nr_fds; i++) {
-		const char *k = i < 8 && fd_kinds[i] ? fd_kinds[i] : NULL;
+		const char *k = i < LAUNCH_FIXED_FDS && fd_kinds[i] ? fd_kinds[i]
+								   : NULL;
 
 		if (spec->fds[i] < 0)
 			continue;
@@ -367,10 +428,10 @@ static int launch_spawn(struct launch_domain *d, struct launch_proc *p,
 					       LAUNCH_HV_FDS_PER_DM];
 		if (!k && i >= LAUNCH_DM_FD_FIRST_EXTRA)
 			k = "disk";
-		/* The access mode recorded is the one the fd really has. */
 		launch_state(d, "fd %s %u %s %s\n", p->tag, i, k ? k : "other",
-			     (fcntl(spec->fds[i], F_GETFL) & O_ACCMODE) ==
-					     O_RDONLY
+			     (ro_fds & (1ull << i)) ||
+					     (fcntl(spec->fds[i], F_GETFL) &
+					      O_ACCMODE) == O_RDONLY
 				     ? "r"
 				     : "rw");
 	}
@@ -572,7 +633,7 @@ static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
 	lim.cpu_weight = 100;
 	lim.cpu_max_pct = 0;
 	return launch_spawn(d, &d->hv, "hv", "hv", &lim, &s,
-			    launch_hv_fd_kinds, err, errlen);
+			    launch_hv_fd_kinds, 0, err, errlen);
 }
 
 static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
@@ -583,6 +644,7 @@ static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
 	struct launch_argv a = { .argc = 0 };
 	struct jail_spec s = { .what = d->dms[i].tag, .fsize = 0 };
 	struct cgroup_limits lim;
+	uint64_t ro_fds = 0;
 	char cg[16];
 	unsigned j;
 
@@ -618,11 +680,14 @@ static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
 							  : -1;
 	s.nr_fds = LAUNCH_DM_FD_FIRST_EXTRA;
 	if (plan->disks) {
-		/* The IDE DM: every disk at FIRST_EXTRA + its index. */
+		/* The DM of the IDE controller: every disk at FIRST_EXTRA +
+		 * its index, as launch_ide_spec() names them. */
 		for (j = 0; j < c->nr_disks; j++) {
 			struct stat st;
 
 			s.fds[LAUNCH_DM_FD_FIRST_EXTRA + j] = f->disks[j];
+			if (c->disks[j].readonly)
+				ro_fds |= 1ull << (LAUNCH_DM_FD_FIRST_EXTRA + j);
 			if (fstat(f->disks[j], &st) == 0 &&
 			    (unsigned long)st.st_size > s.fsize)
 				s.fsize = (unsigned long)st.st_size;
@@ -644,7 +709,7 @@ static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
 	lim.cpu_max_pct = 100;
 	snprintf(cg, sizeof(cg), "dm-%u", i + 1);
 	return launch_spawn(d, &d->dms[i], "dm", cg, &lim, &s,
-			    launch_dm_fd_kinds, err, errlen);
+			    launch_dm_fd_kinds, ro_fds, err, errlen);
 }
 
 /* Writes /run/safepc/dom/<id>/domain atomically. */
@@ -664,12 +729,88 @@ static void launch_write_state(struct launch_domain *d)
 	close(fd);
 }
 
+/* The per-domain device specs the plans point into. */
+struct launch_specs {
+	char fw_cfg[32];
+	char ide[160];
+};
+
+/*
+ * Writes the piix3_ide spec: each disk as "hdX=FD:rw|ro:disk|cdrom", its
+ * fd at LAUNCH_DM_FD_FIRST_EXTRA + its index in the config (launch_start_dm
+ * places them so). Returns 0 or -ENAMETOOLONG.
+ */
+static int launch_ide_spec(const struct domcfg *c, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "piix3_ide");
+	size_t used = (size_t)n;
+	unsigned i;
+
+	for (i = 0; i < c->nr_disks; i++) {
+		const struct domcfg_disk *dk = &c->disks[i];
+
+		n = snprintf(buf + used, len - used, ",%s=%u:%s:%s", dk->vdev,
+			     LAUNCH_DM_FD_FIRST_EXTRA + i,
+			     dk->readonly ? "ro" : "rw",
+			     dk->devtype == DOMCFG_DEVTYPE_CDROM ? "cdrom"
+								 : "disk");
+		if (n < 0 || (size_t)n >= len - used)
+			return -ENAMETOOLONG;
+		used += (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * launch_plans - the domain's DM placement. plans[0] is the chipset DM (it
+ * gets the console); with disks, dm_placement = "split" adds the IDE DM as
+ * plans[1] and "single" moves the IDE controller, its grants and the disk
+ * fds into plans[0]. Sets d->nr_dms and the DM tags; the plans point into
+ * *sp. Returns 0 or -errno with the reason in err.
+ */
+static int launch_plans(struct launch_domain *d, struct launch_dm_plan *plans,
+			struct launch_specs *sp, char *err, size_t errlen)
+{
+	const struct domcfg *c = d->cfg;
+	struct launch_dm_plan ide = launch_ide_plan;
+	unsigned i;
+
+	plans[0] = launch_chipset_plan;
+	d->nr_dms = 1;
+	if (c->serial == DOMCFG_SERIAL_NONE)
+		launch_plan_set_dev(&plans[0], "ns16550",
+				    "ns16550,port=0x3f8,irq=4");
+	snprintf(sp->fw_cfg, sizeof(sp->fw_cfg), "fw_cfg,boot=%s", c->boot);
+	launch_plan_set_dev(&plans[0], "fw_cfg", sp->fw_cfg);
+	if (c->firmware == DOMCFG_FIRMWARE_NONE)
+		launch_plan_drop(&plans[0], "pam");
+	if (c->nr_disks) {
+		if (launch_ide_spec(c, sp->ide, sizeof(sp->ide))) {
+			snprintf(err, errlen, "IDE device spec too long");
+			return -ENAMETOOLONG;
+		}
+		ide.devs[0] = sp->ide;
+		if (c->dm_placement == DOMCFG_PLACEMENT_SINGLE) {
+			if (launch_plan_merge(&plans[0], &ide)) {
+				snprintf(err, errlen, "dm_placement single: "
+					 "too many devices or grants for "
+					 "one DM");
+				return -ENOSPC;
+			}
+		} else {
+			plans[d->nr_dms++] = ide;
+		}
+	}
+	for (i = 0; i < d->nr_dms; i++)
+		snprintf(d->dms[i].tag, sizeof(d->dms[i].tag), "dm/%u/%s",
+			 d->domid, plans[i].name);
+	return 0;
+}
+
 int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 {
-	const struct launch_dm_plan *plans[LAUNCH_MAX_DMS];
-	char fw_cfg_spec[32];
-	char ide_spec[160];
-	struct launch_dm_plan plan_copies[LAUNCH_MAX_DMS];
+	struct launch_dm_plan plans[LAUNCH_MAX_DMS];
+	struct launch_specs specs;
 	struct launch_fds f;
 	unsigned i;
 	int r = -EIO;
@@ -679,50 +820,22 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 	launch_state(d, "name %s\nmonitor %d\ncgroup-version %d\nvcpus %u\n",
 		     d->cfg->name, (int)getpid(), cgroup_is_v2() ? 2 : 1,
 		     d->cfg->vcpus);
+	/* Which devices share a DM (`safepc check` and readers of the
+	 * state file; the proc lines below list the DMs themselves). */
+	launch_state(d, "placement %s\n",
+		     domcfg_placement_name(d->cfg->dm_placement));
 	for (i = 0; domcfg_weaken_names[i]; i++)
 		if (d->cfg->jail_weaken & (1u << i))
 			launch_state(d, "weaken %s\n", domcfg_weaken_names[i]);
 	d->ctl_fd = d->console_fd = -1;
 	d->nr_logs = 0;
 	d->hv.pidfd = -1;
-	d->nr_dms = 1;
-	plans[0] = &launch_chipset_plan;
-	for (i = 0; i < d->nr_dms; i++) {
-		plan_copies[i] = *plans[i];
-		snprintf(d->dms[i].tag, sizeof(d->dms[i].tag), "dm/%u/%s",
-			 d->domid, plans[i]->name);
+	for (i = 0; i < LAUNCH_MAX_DMS; i++)
 		d->dms[i].pidfd = -1;
-	}
-	if (d->cfg->serial == DOMCFG_SERIAL_NONE)
-		plan_copies[0].devs[0] = "ns16550,port=0x3f8,irq=4";
-	if (d->cfg->nr_disks) {
-		size_t n = (size_t)snprintf(ide_spec, sizeof(ide_spec),
-					    "piix3_ide");
-
-		for (i = 0; i < d->cfg->nr_disks && n < sizeof(ide_spec); i++) {
-			const struct domcfg_disk *dk = &d->cfg->disks[i];
-
-			n += (size_t)snprintf(
-				ide_spec + n, sizeof(ide_spec) - n,
-				",%s=%u:%s:%s", dk->vdev,
-				LAUNCH_DM_FD_FIRST_EXTRA + i,
-				dk->readonly ? "ro" : "rw",
-				dk->devtype == DOMCFG_DEVTYPE_CDROM ? "cdrom"
-								    : "disk");
-		}
-		plans[1] = &launch_ide_plan;
-		plan_copies[1] = launch_ide_plan;
-		plan_copies[1].devs[0] = ide_spec;
-		snprintf(d->dms[1].tag, sizeof(d->dms[1].tag), "dm/%u/ide",
-			 d->domid);
-		d->dms[1].pidfd = -1;
-		d->nr_dms = 2;
-	}
-	snprintf(fw_cfg_spec, sizeof(fw_cfg_spec), "fw_cfg,boot=%s",
-		 d->cfg->boot);
-	plan_copies[0].devs[7] = fw_cfg_spec;
-	if (d->cfg->firmware == DOMCFG_FIRMWARE_NONE)
-		launch_plan_drop(&plan_copies[0], "pam");
+	r = launch_plans(d, plans, &specs, err, errlen);
+	if (r)
+		goto fail;
+	r = -EIO;
 
 	if (mkdir("/run/safepc", 0700) && errno != EEXIST) {
 		snprintf(err, errlen, "cannot create /run/safepc: %s",
@@ -736,9 +849,9 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 	}
 	if (launch_open_resources(d, &f, err, errlen))
 		goto fail;
-	r = launch_start_hv(d, &f, plan_copies, err, errlen);
+	r = launch_start_hv(d, &f, plans, err, errlen);
 	for (i = 0; !r && i < d->nr_dms; i++)
-		r = launch_start_dm(d, &f, i, &plan_copies[i], err, errlen);
+		r = launch_start_dm(d, &f, i, &plans[i], err, errlen);
 	if (r)
 		goto fail;
 	launch_fds_close(&f, d->nr_dms);
