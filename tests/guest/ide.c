@@ -33,8 +33,6 @@ int main(void)
 	p.buf = (unsigned long)buf + 0x8000;
 	report(r == 0 && run_user(pat_check, (unsigned long)&p) == 0, "dma read %d", r);
 	struct ide_drive c;
-	r = ide_probe(1, 0, &c);
-	report(r == 0 && c.atapi, "probe hdc %d", r);
 	r = ide_probe(0, 1, &c);
 	report(r == IDE_E_NODEV, "probe hdb %d", r);
 	r = ide_probe(1, 1, &c);

@@ -11,6 +11,7 @@ is counted in 512-byte units too, four per 2048-byte block).  `check`
 exits 0 iff sectors [FIRST, FIRST + COUNT) hold the pattern with SEED,
 else prints the first mismatching sector and exits 1.
 """
+import array
 import sys
 
 MUL = 0x9E3779B1
@@ -18,14 +19,16 @@ MUL = 0x9E3779B1
 
 def sector(n, seed=0):
     base = (n * MUL + seed) & 0xFFFFFFFF
-    return b"".join(((base + i) & 0xFFFFFFFF).to_bytes(4, "little")
-                    for i in range(128))
+    a = array.array("I", (((base + i) & 0xFFFFFFFF) for i in range(128)))
+    if sys.byteorder != "little":
+        a.byteswap()
+    return a.tobytes()
 
 
 def create(path, mib, seed=0):
     with open(path, "wb") as f:
-        for n in range(mib * 2048):
-            f.write(sector(n, seed))
+        for n in range(0, mib * 2048, 64):
+            f.write(b"".join(sector(n + k, seed) for k in range(64)))
 
 
 def check(path, first, count, seed=0):
