@@ -18,6 +18,13 @@
  * interpreter, must allow exactly the table's syscalls and kill every other
  * number and the i386 and x32 ABIs.
  *
+ * The DM's disk rules (dm_seccomp_disk_rules) depend on the disks a DM
+ * hosts: with a writable and a read-only disk fd in its struct dm, pread64
+ * must work on both and pwrite64 and fdatasync on the writable one only;
+ * on any other fd (the RAM memfd, a dup of a disk fd, -1, a disk fd with
+ * high bits set) each must kill; a DM without disks allows none of them.
+ * The filter with disks is also read back and run for every fd number.
+ *
  * Every kill writes an audit record to the kernel log, where the monitor
  * looks up the syscall of a killed DM (toolstack/kmsg.c); the test keeps
  * kills few and, at the end, waits out the kernel's printk rate limit so
@@ -60,6 +67,12 @@
 #define TEST_CHILD_TIMEOUT_MS 10000
 #define TEST_SWEEP_MAX_NR 1024
 #define TEST_MAX_INSNS 4096
+/* The disks of a DM with disks: fixed numbers, so that the parent knows
+ * them when it interprets the child's filter. */
+#define TEST_DISK_RW_FD 100
+#define TEST_DISK_RO_FD 101
+#define TEST_DISK_BYTES 65536
+#define TEST_DISK_SWEEP_FDS 1024
 
 /* Child exit statuses (anything but a SIGSYS or these is a failure). */
 enum {
@@ -77,7 +90,8 @@ struct env {
 	int kind_hv;
 	int pipe_r, pipe_w;	/* a pipe with bytes ready to read */
 	int sock[2];		/* a connected socketpair, bytes queued */
-	int memfd;		/* one page */
+	int memfd;		/* one page; stands for the guest-RAM memfd */
+	int disk_dup;		/* DM: a dup of the writable disk fd */
 	void *page;		/* an anonymous read/write page */
 	uint32_t futex_word;
 	pid_t pid, tid;
@@ -93,6 +107,7 @@ static volatile sig_atomic_t test_got_signal;
 static unsigned test_pass, test_fail, test_kills;
 static int64_t test_first_kill_ns;
 static const char *test_kind;
+static int test_disks; /* the DM's struct dm names the two disks */
 
 static int64_t test_now_ns(void)
 {
@@ -158,6 +173,29 @@ static int env_kvm(struct env *e)
 	return 0;
 }
 
+/*
+ * A DM's disks, whether or not its filter names them: a writable image (a
+ * memfd) at TEST_DISK_RW_FD, the same image read-only at TEST_DISK_RO_FD
+ * (as the monitor opens an access=ro disk), and a dup of the writable one.
+ */
+static int env_disks(struct env *e)
+{
+	char path[64];
+	int fd = memfd_create("seccomp-test-disk", MFD_CLOEXEC), ro;
+
+	if (fd < 0 || ftruncate(fd, TEST_DISK_BYTES) ||
+	    dup2(fd, TEST_DISK_RW_FD) != TEST_DISK_RW_FD)
+		return -1;
+	close(fd);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", TEST_DISK_RW_FD);
+	ro = open(path, O_RDONLY | O_CLOEXEC);
+	if (ro < 0 || dup2(ro, TEST_DISK_RO_FD) != TEST_DISK_RO_FD)
+		return -1;
+	close(ro);
+	e->disk_dup = dup(TEST_DISK_RW_FD);
+	return e->disk_dup < 0 ? -1 : 0;
+}
+
 static int env_init(struct env *e, int kind_hv)
 {
 	struct sigaction sa = { .sa_handler = test_signal_handler };
@@ -182,7 +220,7 @@ static int env_init(struct env *e, int kind_hv)
 		return -1;
 	e->pid = getpid();
 	e->tid = gettid();
-	return kind_hv ? env_kvm(e) : 0;
+	return kind_hv ? env_kvm(e) : env_disks(e);
 }
 
 /* Installs the program's own filter; `log` is dm_seccomp = "log". */
@@ -194,6 +232,14 @@ static int env_apply(struct env *e, int log)
 		return hv_seccomp_apply(e->vm);
 	memset(&dm, 0, sizeof(dm));
 	dm.seccomp_log = log;
+	if (test_disks) {
+		/* As idectl_create records them for dm_seccomp_apply. */
+		dm.disk_fd[0] = TEST_DISK_RW_FD;
+		dm.disk_rw[0] = 1;
+		dm.disk_fd[1] = TEST_DISK_RO_FD;
+		dm.disk_rw[1] = 0;
+		dm.nr_disks = 2;
+	}
 	return dm_seccomp_apply(&dm);
 }
 
@@ -499,6 +545,89 @@ static long call_kvm_set_region_vcpu(struct env *e)
 static long call_kvm_create_vcpu(struct env *e)
 {
 	return ioctl(e->vm_fd, KVM_CREATE_VCPU, TEST_NR_VCPUS);
+}
+
+/* ---- Disk I/O (the DM's disk rules) ---- */
+
+static long call_disk_pread(long fd)
+{
+	char buf[512];
+
+	return syscall(SYS_pread64, fd, buf, sizeof(buf), 0);
+}
+
+static long call_disk_pwrite(long fd)
+{
+	static const char buf[512] = "safepc";
+
+	return syscall(SYS_pwrite64, fd, buf, sizeof(buf), 512);
+}
+
+static long call_pread_disk_rw(struct env *e)
+{
+	return call_disk_pread(TEST_DISK_RW_FD);
+}
+
+static long call_pread_disk_ro(struct env *e)
+{
+	return call_disk_pread(TEST_DISK_RO_FD);
+}
+
+static long call_pwrite_disk_rw(struct env *e)
+{
+	return call_disk_pwrite(TEST_DISK_RW_FD);
+}
+
+static long call_pwrite_disk_ro(struct env *e)
+{
+	return call_disk_pwrite(TEST_DISK_RO_FD);
+}
+
+static long call_fdatasync_disk_rw(struct env *e)
+{
+	return syscall(SYS_fdatasync, TEST_DISK_RW_FD);
+}
+
+static long call_fdatasync_disk_ro(struct env *e)
+{
+	return syscall(SYS_fdatasync, TEST_DISK_RO_FD);
+}
+
+static long call_pread_ram(struct env *e)
+{
+	return call_disk_pread(e->memfd);
+}
+
+static long call_pwrite_ram(struct env *e)
+{
+	return call_disk_pwrite(e->memfd);
+}
+
+static long call_fdatasync_ram(struct env *e)
+{
+	return syscall(SYS_fdatasync, e->memfd);
+}
+
+static long call_pread_disk_dup(struct env *e)
+{
+	return call_disk_pread(e->disk_dup);
+}
+
+static long call_pwrite_disk_dup(struct env *e)
+{
+	return call_disk_pwrite(e->disk_dup);
+}
+
+static long call_pread_fd_minus1(struct env *e)
+{
+	return call_disk_pread(-1);
+}
+
+static long call_pread_disk_high_bits(struct env *e)
+{
+	/* The kernel would use the low 32 bits (the disk); the filter
+	 * compares all 64 and must not be fooled either way. */
+	return call_disk_pread((long)TEST_DISK_RW_FD | (1l << 32));
 }
 
 /* ---- Forbidden calls (harmless even if the filter let them through) -- */
@@ -1122,6 +1251,140 @@ static void test_dm_log_mode(void)
 			    : detail);
 }
 
+/* ---- The DM's disk rules ---- */
+
+struct test_disk_case {
+	const char *what;
+	test_call call;
+	int allowed; /* else it must kill */
+};
+
+/* With a writable and a read-only disk in the DM's struct dm. */
+static const struct test_disk_case test_disk_cases[] = {
+	{ "pread64 on the writable disk", call_pread_disk_rw, 1 },
+	{ "pread64 on the read-only disk", call_pread_disk_ro, 1 },
+	{ "pwrite64 on the writable disk", call_pwrite_disk_rw, 1 },
+	{ "fdatasync on the writable disk", call_fdatasync_disk_rw, 1 },
+	{ "pwrite64 on the read-only disk", call_pwrite_disk_ro, 0 },
+	{ "fdatasync on the read-only disk", call_fdatasync_disk_ro, 0 },
+	{ "pread64 on the RAM memfd", call_pread_ram, 0 },
+	{ "pwrite64 on the RAM memfd", call_pwrite_ram, 0 },
+	{ "fdatasync on the RAM memfd", call_fdatasync_ram, 0 },
+	{ "pread64 on a dup of the writable disk", call_pread_disk_dup, 0 },
+	{ "pwrite64 on a dup of the writable disk", call_pwrite_disk_dup, 0 },
+	{ "pread64 on fd -1", call_pread_fd_minus1, 0 },
+	{ "pread64 on the disk fd with high bits set",
+	  call_pread_disk_high_bits, 0 },
+};
+
+/* Without disks: every disk call kills, even on what would be a disk. */
+static const struct test_disk_case test_nodisk_cases[] = {
+	{ "pread64 on an image fd", call_pread_disk_rw, 0 },
+	{ "pwrite64 on an image fd", call_pwrite_disk_rw, 0 },
+	{ "fdatasync on an image fd", call_fdatasync_disk_rw, 0 },
+	{ "pread64 on the RAM memfd", call_pread_ram, 0 },
+};
+
+/* Runs each case in a child with the DM's filter, disks as `disks`. */
+static void test_disk_run(const struct test_disk_case *cases, unsigned n,
+			  int disks, const char *rule)
+{
+	static const struct test_probe any = { .rule = "disk" };
+	char detail[96];
+	unsigned i;
+	int status, ok;
+
+	test_disks = disks;
+	for (i = 0; i < n; i++) {
+		status = test_run(&any, cases[i].call, !cases[i].allowed, 0);
+		test_describe(status, detail, sizeof(detail));
+		ok = cases[i].allowed ? status != -1 && WIFEXITED(status) &&
+						WEXITSTATUS(status) == CHILD_OK
+				      : test_killed(status);
+		test_report(ok, rule, cases[i].what,
+			    ok && cases[i].allowed ? "succeeded" : detail);
+	}
+	test_disks = 0;
+}
+
+/*
+ * The DM's filter with disks, read back: pread64, pwrite64 and fdatasync
+ * for every fd number below TEST_DISK_SWEEP_FDS, -1 and the disk fds with
+ * high bits set. Only the disks may pass, writes only on the writable one.
+ */
+static void test_disk_bpf(void)
+{
+	static struct sock_filter insns[TEST_MAX_INSNS];
+	static const struct {
+		const char *name;
+		int nr;
+		int ro_ok; /* allowed on the read-only disk too */
+	} calls[] = {
+		{ "pread64", SYS_pread64, 1 },
+		{ "pwrite64", SYS_pwrite64, 0 },
+		{ "fdatasync", SYS_fdatasync, 0 },
+	};
+	struct seccomp_data d;
+	char why[128], detail[160];
+	unsigned i, k, bad = 0, allowed = 0, tried = 0;
+	int n;
+
+	test_disks = 1;
+	n = test_get_filter(0, insns, TEST_MAX_INSNS, why, sizeof(why));
+	test_disks = 0;
+	if (n == 0) {
+		printf("SKIP: dm: disk rules: cannot read the filter back: "
+		       "%s\n", why);
+		return;
+	}
+	if (n < 0) {
+		test_report(0, "disk rules", "every fd", "cannot read back");
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
+		for (k = 0; k < TEST_DISK_SWEEP_FDS + 4; k++) {
+			uint64_t fd = k < TEST_DISK_SWEEP_FDS ? k
+				      : k == TEST_DISK_SWEEP_FDS
+					      ? (uint64_t)-1
+				      : k == TEST_DISK_SWEEP_FDS + 1
+					      ? 0xffffffffull
+				      : (1ull << 32) |
+						(k & 1 ? TEST_DISK_RW_FD
+						       : TEST_DISK_RO_FD);
+			int want = fd == TEST_DISK_RW_FD ||
+				   (fd == TEST_DISK_RO_FD && calls[i].ro_ok);
+			uint32_t got;
+
+			memset(&d, 0, sizeof(d));
+			d.nr = calls[i].nr;
+			d.arch = AUDIT_ARCH_X86_64;
+			d.args[0] = fd;
+			got = bpf_run(insns, (unsigned)n, &d);
+			tried++;
+			allowed += got == SECCOMP_RET_ALLOW;
+			if ((got == SECCOMP_RET_ALLOW) == want &&
+			    (want || got == SECCOMP_RET_KILL_PROCESS))
+				continue;
+			if (bad++ < 10) {
+				snprintf(detail, sizeof(detail),
+					 "fd 0x%llx: action 0x%08x, want %s",
+					 (unsigned long long)fd, got,
+					 want ? "allow" : "kill");
+				test_report(0, "disk rules", calls[i].name,
+					    detail);
+			}
+		}
+	}
+	if (!bad) {
+		snprintf(detail, sizeof(detail),
+			 "%u calls (fds 0-%d, -1, high bits): %u allowed, "
+			 "all on the disk fds", tried,
+			 TEST_DISK_SWEEP_FDS - 1, allowed);
+		test_report(1, "disk rules", "filter as loaded, every fd",
+			    detail);
+	}
+}
+
 /* Waits until the kernel's printk rate limit window has passed. */
 static void test_wait_ratelimit(void)
 {
@@ -1187,6 +1450,12 @@ int main(int argc, char **argv)
 	if (!hv) {
 		test_dm_log_mode();
 		test_sweep(rules, nr, 1);
+		test_disk_run(test_disk_cases, ARRAY_SIZE(test_disk_cases), 1,
+			      "disk rules, two disks");
+		test_disk_run(test_nodisk_cases,
+			      ARRAY_SIZE(test_nodisk_cases), 0,
+			      "disk rules, no disk");
+		test_disk_bpf();
 	}
 	test_wait_ratelimit();
 	printf("%s: %u passed, %u failed\n", test_kind, test_pass, test_fail);
