@@ -344,6 +344,18 @@ int ata_nodata(struct ide_drive *d, uint8_t command, uint8_t feature,
 int ide_select(struct ide_drive *d, unsigned head);
 int ide_wait(struct ide_drive *d, uint8_t mask, uint8_t want, unsigned ms);
 /*
+ * The runner's disk pattern (mkpattern.py): dword i of 512-byte sector n is
+ * n * 0x9E3779B1 + i + seed (mod 2^32); the images start with seed 0.
+ * Both run in ring 3 (run_user), BSP only.  ide_pattern_check returns -1
+ * if `count` sectors at buf hold sectors first.. with `seed`, else the
+ * index of the first wrong dword.
+ */
+#define IDE_PATTERN_MUL 0x9E3779B1u
+void ide_pattern_fill(void *buf, uint64_t first, unsigned count,
+		      uint32_t seed);
+long ide_pattern_check(const void *buf, uint64_t first, unsigned count,
+		       uint32_t seed);
+/*
  * Sends a 12-byte packet and reads up to `len` bytes of data-in by PIO
  * (Byte Count Limit = min(len, 0xFFFE) rounded down to even; bytes beyond
  * `len` are drained and dropped).  Returns the bytes stored (<= len), or an

@@ -497,3 +497,55 @@ int atapi_packet(struct ide_drive *d, const uint8_t cdb[12], void *buf,
 		return r;
 	return (int)(got < len ? got : len);
 }
+
+struct ide_pattern {
+	uint32_t *buf;
+	uint64_t first;
+	unsigned count;
+	uint32_t seed;
+};
+
+static unsigned long ide_pattern_fill_user(unsigned long arg)
+{
+	const struct ide_pattern *p = (const struct ide_pattern *)arg;
+
+	for (unsigned n = 0; n < p->count; n++) {
+		uint32_t base = (uint32_t)(p->first + n) * IDE_PATTERN_MUL +
+				p->seed;
+
+		for (unsigned i = 0; i < 128; i++)
+			p->buf[n * 128 + i] = base + i;
+	}
+	return 0;
+}
+
+static unsigned long ide_pattern_check_user(unsigned long arg)
+{
+	const struct ide_pattern *p = (const struct ide_pattern *)arg;
+
+	for (unsigned n = 0; n < p->count; n++) {
+		uint32_t base = (uint32_t)(p->first + n) * IDE_PATTERN_MUL +
+				p->seed;
+
+		for (unsigned i = 0; i < 128; i++)
+			if (p->buf[n * 128 + i] != base + i)
+				return n * 128ul + i;
+	}
+	return ~0ul;
+}
+
+void ide_pattern_fill(void *buf, uint64_t first, unsigned count,
+		      uint32_t seed)
+{
+	struct ide_pattern p = { buf, first, count, seed };
+
+	run_user(ide_pattern_fill_user, (unsigned long)&p);
+}
+
+long ide_pattern_check(const void *buf, uint64_t first, unsigned count,
+		       uint32_t seed)
+{
+	struct ide_pattern p = { (uint32_t *)buf, first, count, seed };
+
+	return (long)run_user(ide_pattern_check_user, (unsigned long)&p);
+}
