@@ -149,6 +149,20 @@ if [ -z "$state" ]; then
 	sed 's/^/  | /' "$tmp/domain.log"
 	exit 1
 fi
+# The state file is written once every process is spawned, before each
+# has finished setting up its jail (a DM loads its seccomp filter just
+# before it reports READY). hv starts the vCPUs only when every DM is
+# READY, so the guest's last line says that every jail is complete.
+for _ in $(seq 200); do
+	grep -q "^idle: halted" "$tmp/domain.log" && break
+	kill -0 "$mon" 2>/dev/null || break
+	sleep 0.1
+done
+if ! grep -q "^idle: halted" "$tmp/domain.log"; then
+	fail "domain $name: the guest did not reach 'idle: halted'; its output:"
+	sed 's/^/  | /' "$tmp/domain.log"
+	exit 1
+fi
 domid=$(basename "$(dirname "$state")")
 
 "$check" check "$name" >"$tmp/table" 2>"$tmp/table.err"

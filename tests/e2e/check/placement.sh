@@ -16,14 +16,17 @@
 #   read-only ones open O_RDONLY (fdinfo flags), the rw one O_RDWR.
 # single (dm_placement=single as a create override): hv and one DM, the
 #   chipset DM, which holds all three images with the same modes; check
-#   passes. Then SeaBIOS boots the boot tests' disk image (tests/boot) with
-#   dm_placement=single and must read and verify its 64 sectors through
-#   the IDE controller living in the chipset DM; and a bad value is
+#   passes. Then the IDE controller must work from the chipset DM: the
+#   guest kit's ide and atapi programs (tests/guest/run, through a wrapper
+#   that adds dm_placement=single to `safepc create`) pass, no ide DM
+#   logging a line, and SeaBIOS boots the boot tests' disk image
+#   (tests/boot) and verifies the 64 sectors it reads; a bad value is
 #   refused with a one-line error naming the key.
 #
 # Needs root and /dev/kvm; exits 0 on pass, 1 on failure, 77 (meson's
-# skip) when the machine or the build cannot run it. The SeaBIOS boot is
-# skipped (and said so) without /usr/share/seabios/bios.bin or the image.
+# skip) when the machine or the build cannot run it. A guest program or
+# the SeaBIOS boot that cannot run here (not built, no bios.bin) is
+# skipped with a note.
 set -u
 
 case=${1:-}
@@ -93,6 +96,20 @@ for _ in $(seq 200); do
 done
 if [ -z "$state" ]; then
 	fail "domain $name did not come up; its output:"
+	sed 's/^/  | /' "$tmp/domain.log"
+	exit 1
+fi
+# The state file is written once every process is spawned, before each
+# has finished setting up its jail (a DM loads its seccomp filter just
+# before it reports READY). hv starts the vCPUs only when every DM is
+# READY, so the guest's last line says that every jail is complete.
+for _ in $(seq 200); do
+	grep -q "^idle: halted" "$tmp/domain.log" && break
+	kill -0 "$mon" 2>/dev/null || break
+	sleep 0.1
+done
+if ! grep -q "^idle: halted" "$tmp/domain.log"; then
+	fail "domain $name: the guest did not reach 'idle: halted'; its output:"
 	sed 's/^/  | /' "$tmp/domain.log"
 	exit 1
 fi
@@ -197,6 +214,7 @@ sys.exit(1 if errors else 0)
 EOF
 stop_domain
 
+ran=
 if [ "$case" = single ]; then
 	# A bad value on the command line: one line, naming the key.
 	"$safepc" create -F "$src/examples/demo.cfg" "name=$name-bad" \
@@ -204,11 +222,41 @@ if [ "$case" = single ]; then
 	rc=$?
 	want="<command line>: dm_placement: invalid value 'both' (expected split or single)"
 	[ "$rc" = 2 ] || fail "dm_placement=both: exit $rc, want 2"
-	[ "$(wc -l <"$tmp/bad.err")" = 1 ] && grep -qF "$want" "$tmp/bad.err" ||
+	{ [ "$(wc -l <"$tmp/bad.err")" = 1 ] && grep -qF "$want" "$tmp/bad.err"; } ||
 		fail "dm_placement=both: want one line with '$want', got: $(cat "$tmp/bad.err")"
 
-	# The IDE controller really works from the chipset DM: SeaBIOS
-	# boots the boot tests' MBR and verifies 64 sectors it reads.
+	# The IDE controller really works from the chipset DM: the guest
+	# kit's IDE and ATAPI programs, each with its runner's checks (the
+	# guest's SUMMARY, the patterns written into the image).
+	cat >"$tmp/safepc-single" <<-WRAP
+	#!/bin/bash
+	[ "\${1:-}" = create ] &&
+	    exec "$safepc" "\$@" dm_placement=single 2>>"$tmp/guest.err"
+	exec "$safepc" "\$@"
+	WRAP
+	chmod +x "$tmp/safepc-single"
+	for g in ide atapi; do
+		if [ ! -f "$build/tests/guest/$g.elf" ]; then
+			echo "note: $build/tests/guest/$g.elf not built: guest $g was not run"
+			continue
+		fi
+		"$src/tests/guest/run" --vmm safepc --build "$build" \
+			--safepc "$tmp/safepc-single" "$g" >"$tmp/guest-$g.out" 2>&1
+		rc=$?
+		if [ "$rc" = 77 ]; then
+			echo "note: guest $g skipped: $(tail -n1 "$tmp/guest-$g.out")"
+		elif [ "$rc" != 0 ]; then
+			fail "guest $g with dm_placement=single: $(tail -n1 "$tmp/guest-$g.out")"
+			tail -n 20 "$tmp/guest-$g.out" | sed 's/^/  | /'
+		else
+			ran="$ran guest-$g"
+		fi
+	done
+	if [ -f "$tmp/guest.err" ] && grep -q "dm/[0-9]*/ide" "$tmp/guest.err"; then
+		fail "guests with dm_placement=single: an ide DM ran: $(grep "dm/[0-9]*/ide" "$tmp/guest.err" | head -n1)"
+	fi
+
+	# SeaBIOS boots the boot tests' MBR and verifies 64 sectors it reads.
 	bios=/usr/share/seabios/bios.bin
 	image=$build/tests/boot/disk.img
 	if [ ! -r "$bios" ] || [ ! -f "$image" ]; then
@@ -228,6 +276,7 @@ if [ "$case" = single ]; then
 		[ "$rc" = 1 ] || fail "SeaBIOS disk boot, dm_placement=single: exit $rc, want 1 (the boot program's pass)"
 		tr -d '\r' <"$tmp/boot.out" | grep -qx "boot: disk: 64 sectors verified" ||
 			fail "SeaBIOS disk boot, dm_placement=single: no line 'boot: disk: 64 sectors verified'"
+		ran="$ran seabios-disk"
 		grep -q "dm/[0-9]*/ide" "$tmp/boot.err" &&
 			fail "SeaBIOS disk boot, dm_placement=single: an ide DM ran: $(grep "dm/[0-9]*/ide" "$tmp/boot.err" | head -n1)"
 		if [ "$failed" != 0 ]; then
@@ -242,5 +291,5 @@ if [ "$failed" != 0 ]; then
 	sed 's/^/  | /' "$tmp/table" "$tmp/table.err"
 	exit 1
 fi
-echo "PASS: [$case] $(echo "$dms" | wc -w) DM(s): $dms; the images only in $holder, read-only ones O_RDONLY; check passes"
+echo "PASS: [$case] $(echo "$dms" | wc -w) DM(s): $dms; the images only in $holder, read-only ones O_RDONLY; check passes${ran:+; with dm_placement=single:$ran}"
 exit 0
