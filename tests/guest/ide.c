@@ -4,8 +4,11 @@
  * PIO, READ/WRITE MULTIPLE, bus-master DMA (a 64 KiB PRD, buffers across
  * 64 KiB boundaries), the LBA48 EXT commands, FLUSH CACHE, errors (LBA out
  * of range, unknown commands and SET FEATURES subcommands, SET MULTIPLE
- * with a bad count), and the bus-master status register (Interrupt is
- * write-1-to-clear, Active clears at the end, INTRQ reaches the PIC).
+ * with a bad count, NOP), SET FEATURES as IDENTIFY reports it, 32-bit
+ * data port reads, the bus-master status register (Interrupt is
+ * write-1-to-clear, Active clears at the end, stays set with a PRD table
+ * longer than the transfer, INTRQ reaches the PIC), software reset and
+ * EXECUTE DEVICE DIAGNOSTIC.
  *
  * Everything is polled with nIEN set, except the one DMA command of the
  * status test, which clears nIEN with IRQ 14 masked at the PIC.  Pattern
@@ -126,6 +129,17 @@ static void test_identify(void)
 	report((hda.id[47] >> 8) == 0x80 && (hda.id[47] & 0xFF) >= 1,
 	       "word 47: READ/WRITE MULTIPLE up to %u sectors",
 	       hda.id[47] & 0xFF);
+	if ((hda.id[255] & 0xFF) == 0xA5) {
+		uint8_t sum = 0;
+
+		for (unsigned i = 0; i < 256; i++)
+			sum = (uint8_t)(sum + (hda.id[i] & 0xFF) +
+					(hda.id[i] >> 8));
+		report(sum == 0, "word 255: integrity checksum (sum %u)", sum);
+	} else {
+		report_info("word 255: no integrity signature (0x%04x)",
+			    hda.id[255]);
+	}
 	r = ide_probe(0, 1, &other);
 	report(r == IDE_E_NODEV, "no hdb (%d)", r);
 }
@@ -141,6 +155,25 @@ static void test_pio(void)
 	r = ata_pio(&hda, false, nsect - 3, 3, big);
 	report(r == 0 && check(big, nsect - 3, 3, 0, "pio end"),
 	       "READ SECTORS of the last 3 sectors (%d)", r);
+
+	/* The data port also takes 32-bit accesses (PIIX3: two words). */
+	zero(big, 2);
+	r = ide_select(&hda, 0);
+	outb(hda.cmd + 2, 2);
+	outb(hda.cmd + 3, 50);
+	outb(hda.cmd + 4, 0);
+	outb(hda.cmd + 5, 0);
+	outb(hda.cmd + 7, 0x20);
+	for (unsigned k = 0; k < 2 && r >= 0; k++) {
+		r = ide_wait(&hda, ATA_SR_DRQ, ATA_SR_DRQ, 1000);
+		if (r >= 0 && !(r & ATA_SR_ERR))
+			insl(hda.cmd, big + 512 * k, 128);
+	}
+	r = r < 0 ? r : ide_wait(&hda, ATA_SR_DRQ, 0, 1000);
+	report(r >= 0 && !(r & ATA_SR_ERR) && check(big, 50, 2, 0, "insl"),
+	       "READ SECTORS through 32-bit data port reads (0x%02x)",
+	       (unsigned)r);
+	inb(hda.cmd + 7);
 
 	ide_pattern_fill(big, PIO_LBA, PIO_COUNT, PIO_SEED);
 	r = ata_pio(&hda, true, PIO_LBA, PIO_COUNT, big);
@@ -254,6 +287,7 @@ static void test_flush(void)
 
 static void test_errors(void)
 {
+	struct ide_drive again;
 	uint8_t st;
 	int r;
 
@@ -274,6 +308,8 @@ static void test_errors(void)
 	report(r == 0 && check(big, 0, 1, 0, "after err"),
 	       "a read works after the errors (%d)", r);
 
+	r = ata_nodata(&hda, 0x00, 0, 0, 0);
+	report(is_err(r, ATA_ER_ABRT), "NOP aborts (%d)", r);
 	/* 0x0B is reserved in every ATA revision. */
 	r = ata_nodata(&hda, 0x0B, 0, 0, 0);
 	report(is_err(r, ATA_ER_ABRT), "unknown command 0x0B aborts (%d)", r);
@@ -281,8 +317,30 @@ static void test_errors(void)
 	report(r == 0, "SET FEATURES 0x02 (write cache on) (%d)", r);
 	r = ata_nodata(&hda, CMD_SET_FEATURES, 0x03, 0x0C, 0);
 	report(r == 0, "SET FEATURES 0x03: PIO mode 4 (%d)", r);
+	r = ata_nodata(&hda, CMD_SET_FEATURES, 0x03, 0x22, 0);
+	ide_probe(0, 0, &again);
+	report(r == 0 && (again.id[63] & 0x0700) == 0x0400 &&
+		       !(again.id[88] & 0xFF00),
+	       "SET FEATURES 0x03: MWDMA mode 2, selected in word 63 (0x%04x)"
+	       ", no UDMA in word 88 (0x%04x) (%d)", again.id[63],
+	       again.id[88], r);
 	r = ata_nodata(&hda, CMD_SET_FEATURES, 0x03, 0x42, 0);
-	report(r == 0, "SET FEATURES 0x03: UDMA mode 2 (%d)", r);
+	ide_probe(0, 0, &again);
+	report(r == 0 && (again.id[88] & 0xFF00) == 0x0400 &&
+		       !(again.id[63] & 0x0700),
+	       "SET FEATURES 0x03: UDMA mode 2, selected in word 88 (0x%04x)"
+	       ", no MWDMA in word 63 (0x%04x) (%d)", again.id[88],
+	       again.id[63], r);
+	r = ata_nodata(&hda, CMD_SET_FEATURES, 0x82, 0, 0);
+	ide_probe(0, 0, &again);
+	report(r == 0 && !(again.id[85] & 0x20),
+	       "SET FEATURES 0x82: write cache off in word 85 (0x%04x) (%d)",
+	       again.id[85], r);
+	r = ata_nodata(&hda, CMD_SET_FEATURES, 0x02, 0, 0);
+	ide_probe(0, 0, &again);
+	report(r == 0 && (again.id[85] & 0x20),
+	       "SET FEATURES 0x02: write cache on again (0x%04x) (%d)",
+	       again.id[85], r);
 	r = ata_nodata(&hda, CMD_SET_FEATURES, 0x00, 0, 0);
 	report(is_err(r, ATA_ER_ABRT),
 	       "SET FEATURES with reserved subcommand 0x00 aborts (%d)", r);
@@ -359,8 +417,87 @@ static void test_bm_status(void)
 	bs = inb(bm + BM_STATUS);
 	report(!(bs & (BM_ST_INTR | BM_ST_ACTIVE)),
 	       "writing 1 to Interrupt clears it (0x%02x)", bs);
+
+	/*
+	 * A PRD table longer than the transfer: the device finishes and
+	 * interrupts with the table not exhausted, so Active stays set
+	 * next to Interrupt until Start is cleared (PIIX3 §2.7.3 table).
+	 */
+	prd.len_flags = 0x80000000u | 16 * 512;
+	outb(bm + BM_STATUS, (bs & 0x60) | BM_ST_ERROR | BM_ST_INTR);
+	outl(bm + BM_PRDT, (uint32_t)(uintptr_t)&prd);
+	outb(bm + BM_CMD, BM_CMD_READ);
+	r = ide_select(&hda, 0);
+	outb(hda.cmd + 2, 8);
+	outb(hda.cmd + 3, 64);
+	outb(hda.cmd + 4, 0);
+	outb(hda.cmd + 5, 0);
+	outb(hda.cmd + 7, CMD_READ_DMA);
+	outb(bm + BM_CMD, BM_CMD_READ | BM_CMD_START);
+	spins = 0;
+	do {
+		bs_end = inb(bm + BM_STATUS);
+	} while (!(bs_end & (BM_ST_INTR | BM_ST_ERROR)) && ++spins < 100000);
+	r = r < 0 ? r : ide_wait(&hda, 0, 0, 1000);
+	st = inb(hda.cmd + 7);
+	report(r >= 0 && (bs_end & 0x07) == (BM_ST_ACTIVE | BM_ST_INTR) &&
+		       !(st & (ATA_SR_ERR | ATA_SR_DRQ)),
+	       "PRD table longer than the transfer: Active and Interrupt both "
+	       "set (0x%02x), Status 0x%02x", bs_end, st);
+	outb(bm + BM_CMD, BM_CMD_READ);
+	bs = inb(bm + BM_STATUS);
+	report(!(bs & BM_ST_ACTIVE), "clearing Start clears Active (0x%02x)",
+	       bs);
+	outb(bm + BM_STATUS, (bs & 0x60) | BM_ST_INTR);
 	outb(hda.ctl, ATA_CTL_NIEN);
 	outb(bm + BM_CMD, 0);
+}
+
+/*
+ * Software reset of the primary channel: the disk's signature, a working
+ * drive afterwards; EXECUTE DEVICE DIAGNOSTIC: device 0 passed, no
+ * device 1 (Error 0x01), and the signature again.
+ */
+static void test_reset(void)
+{
+	uint8_t st, sig[4], err;
+	unsigned spins = 0;
+	int r;
+
+	outb(hda.ctl, ATA_CTL_SRST | ATA_CTL_NIEN);
+	pit_delay_us(100);
+	outb(hda.ctl, ATA_CTL_NIEN);
+	pit_delay_us(2000);
+	do {
+		st = inb(hda.ctl);
+	} while ((st & ATA_SR_BSY) && ++spins < 100000);
+	outb(hda.cmd + 6, 0xA0); /* device 0 (QEMU keeps the old selection) */
+	for (unsigned i = 0; i < 4; i++)
+		sig[i] = inb(hda.cmd + 2 + i);
+	st = inb(hda.ctl);
+	report(!(st & (ATA_SR_BSY | ATA_SR_DRQ | ATA_SR_ERR)) &&
+		       (st & ATA_SR_DRDY),
+	       "after SRST: ready (0x%02x)", st);
+	report(sig[0] == 1 && sig[1] == 1 && sig[2] == 0 && sig[3] == 0,
+	       "after SRST: ATA signature %02x %02x %02x %02x", sig[0], sig[1],
+	       sig[2], sig[3]);
+	r = ata_pio(&hda, false, 77, 1, big);
+	report(r == 0 && check(big, 77, 1, 0, "after srst"),
+	       "a read works after SRST (%d)", r);
+
+	outb(hda.cmd + 2, 0x55);
+	outb(hda.cmd + 7, 0x90);
+	r = ide_wait(&hda, 0, 0, 1000);
+	err = inb(hda.cmd + 1);
+	for (unsigned i = 0; i < 4; i++)
+		sig[i] = inb(hda.cmd + 2 + i);
+	st = inb(hda.cmd + 7);
+	report(r >= 0 && err == 0x01 && !(st & ATA_SR_ERR),
+	       "EXECUTE DEVICE DIAGNOSTIC: Error 0x%02x (device 0 passed, no "
+	       "device 1), Status 0x%02x", err, st);
+	report(sig[0] == 1 && sig[1] == 1 && sig[2] == 0 && sig[3] == 0,
+	       "EXECUTE DEVICE DIAGNOSTIC: signature %02x %02x %02x %02x",
+	       sig[0], sig[1], sig[2], sig[3]);
 }
 
 int main(void)
@@ -381,5 +518,6 @@ int main(void)
 	test_flush();
 	test_errors();
 	test_bm_status();
+	test_reset();
 	return report_summary();
 }
