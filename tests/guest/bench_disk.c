@@ -3,19 +3,28 @@
  * IDE throughput for scripts/bench disk (bench/disk.sh): the primary
  * master (hda) through PIO and through bus-master DMA.
  *
- * Command line: seed=N pio_mib=P dma_mib=D (defaults 1, 64, 64).  For each
- * mode it fills one buffer at BUF_BASE with a pattern that depends on the
- * seed and the mode, writes it to LBA 0 in commands as large as the kit
- * takes (65536 sectors with LBA48, else 256), flushes, clears the buffer,
- * reads the same sectors back and checks every byte.  Filling, clearing
- * and checking run natively in ring 3 (run_user) and outside the clock;
- * ring 0, where the transfers run, is emulated on the development machine
- * (DESIGN.md §8).
+ * Command line (defaults in brackets):
+ *   seed=N           pattern seed [1]
+ *   pio_mib=R        MiB read by PIO [64]
+ *   pio_write_mib=W  MiB written by PIO, W <= R [R]; DMA writes the other
+ *                    R - W MiB, untimed, so the PIO read checks them all
+ *   dma_mib=D        MiB written and read by DMA per pass [64]
+ *   dma_passes=K     DMA passes [1]: 64 MiB of DMA takes only some 30 ms
+ *   pio_sectors=, dma_sectors=  sectors per command [65536, or 256
+ *                    without LBA48]
+ *
+ * Each pass fills one buffer at BUF_BASE with a pattern of the seed, the
+ * mode and the pass, writes it to LBA 0 (PIO: READ/WRITE MULTIPLE [EXT]
+ * with the drive's largest DRQ block; DMA: READ/WRITE DMA [EXT]), flushes,
+ * clears the buffer, reads the sectors back and checks every byte.
+ * Filling, clearing and checking run natively in ring 3 (run_user),
+ * outside the clock; ring 0, where the transfers run, is emulated on the
+ * development machine (DESIGN.md §8).
  *
  * The clock is the TSC, calibrated against 200 ms of PIT channel 2.  Per
- * mode the guest prints
- *   bench_disk: MODE mib=M write_us=W flush_us=F read_us=R
- * then one summary line in MiB/s (2 decimals)
+ * mode the guest prints the totals over its passes
+ *   bench_disk: MODE write_mib=W read_mib=R write_us=.. flush_us=.. read_us=..
+ * then the rates in MiB/s (2 decimals)
  *   bench_disk: pio_read_mibs=.. pio_write_mibs=.. dma_read_mibs=.. dma_write_mibs=..
  * and exits through report_summary() (the host sees 1 when all passed).
  */
@@ -191,32 +200,105 @@ static bool ram_covers(uint64_t start, uint64_t end)
 	return false;
 }
 
+/* One mode's settings and, after bench_mode(), its totals. */
+struct bench_run {
+	enum bench_mode mode;
+	unsigned long rd_mib, wr_mib, passes, per_cmd;
+	unsigned block;
+	uint64_t wr_ticks, fl_ticks, rd_ticks;
+};
+
+/* Runs the passes of one mode; false after the first failure. */
+static bool bench_mode(struct ide_drive *d, unsigned long seed,
+		       struct bench_run *b)
+{
+	const char *name = mode_name[b->mode];
+	unsigned long wsec = b->wr_mib * MIB / SECTOR;
+	unsigned long rsec = b->rd_mib * MIB / SECTOR;
+	uint8_t *buf = (uint8_t *)BUF_BASE;
+	unsigned long pass, bad;
+	uint64_t t0, t1, t2, t3;
+	int r;
+
+	for (pass = 0; pass < b->passes; pass++) {
+		struct pattern p = {
+			.buf = (uint64_t *)buf,
+			.words = b->rd_mib * MIB / 8,
+			.key = (uint64_t)seed << 16 | pass << 8 | (b->mode + 1),
+		};
+
+		run_user(user_fill, (unsigned long)&p);
+		t0 = rdtsc();
+		r = bench_xfer(d, b->mode, true, buf, 0, wsec, b->per_cmd,
+			       b->block);
+		t1 = rdtsc();
+		b->wr_ticks += t1 - t0;
+		/* Fewer PIO writes than reads: DMA writes the rest, untimed. */
+		if (!r && wsec < rsec)
+			r = bench_xfer(d, MODE_DMA, true, buf, wsec, rsec, 65536,
+				       1);
+		if (r)
+			return report(false, "%s: write, pass %lu: error %d",
+				      name, pass, r);
+		t2 = rdtsc();
+		r = ata_flush(d);
+		t3 = rdtsc();
+		b->fl_ticks += t3 - t2;
+		if (r)
+			return report(false, "%s: flush, pass %lu: error %d",
+				      name, pass, r);
+		run_user(user_clear, (unsigned long)&p);
+		t0 = rdtsc();
+		r = bench_xfer(d, b->mode, false, buf, 0, rsec, b->per_cmd,
+			       b->block);
+		t1 = rdtsc();
+		b->rd_ticks += t1 - t0;
+		if (r)
+			return report(false, "%s: read, pass %lu: error %d",
+				      name, pass, r);
+		bad = run_user(user_check, (unsigned long)&p);
+		if (bad)
+			return report(false, "%s: pass %lu: byte %lu read back "
+				      "differs from what was written", name,
+				      pass, (bad - 1) * 8);
+	}
+	return report(true, "%s: %lu x (write %lu MiB, flush, read %lu MiB), "
+		      "data checked", name, b->passes, b->wr_mib, b->rd_mib);
+}
+
 int main(void)
 {
 	unsigned long seed = cmdline_ulong("seed", 1);
-	/* MiB read per mode, and written (PIO writes may be fewer). */
-	unsigned long rd_mib[2] = { cmdline_ulong("pio_mib", MAX_MIB),
-				    cmdline_ulong("dma_mib", MAX_MIB) };
-	unsigned long wr_mib[2];
-	/* Sectors per command: 65536 (LBA48) or 256 unless told less. */
-	unsigned long per_cmd[2] = { cmdline_ulong("pio_sectors", 65536),
-				     cmdline_ulong("dma_sectors", 65536) };
-	uint64_t wr_us[2] = { 0, 0 }, rd_us[2] = { 0, 0 };
-	uint64_t flush_us[2] = { 0, 0 };
-	unsigned block;
+	struct bench_run run[2] = {
+		{
+			.mode = MODE_PIO,
+			.rd_mib = cmdline_ulong("pio_mib", MAX_MIB),
+			.passes = 1,
+			.per_cmd = cmdline_ulong("pio_sectors", 65536),
+		},
+		{
+			.mode = MODE_DMA,
+			.rd_mib = cmdline_ulong("dma_mib", MAX_MIB),
+			.passes = cmdline_ulong("dma_passes", 1),
+			.per_cmd = cmdline_ulong("dma_sectors", 65536),
+			.block = 1,
+		},
+	};
+	unsigned long max_cmd;
 	struct ide_drive hda;
-	uint8_t *buf = (uint8_t *)BUF_BASE;
+	uint64_t hz, us[2][3];
 	char s[4][24];
-	uint64_t hz;
-	unsigned m;
+	unsigned m, i;
 
 	for (m = 0; m < 2; m++)
-		if (!rd_mib[m] || rd_mib[m] > MAX_MIB)
-			rd_mib[m] = MAX_MIB;
-	wr_mib[0] = cmdline_ulong("pio_write_mib", rd_mib[0]);
-	if (!wr_mib[0] || wr_mib[0] > rd_mib[0])
-		wr_mib[0] = rd_mib[0];
-	wr_mib[1] = rd_mib[1];
+		if (!run[m].rd_mib || run[m].rd_mib > MAX_MIB)
+			run[m].rd_mib = MAX_MIB;
+	run[0].wr_mib = cmdline_ulong("pio_write_mib", run[0].rd_mib);
+	if (!run[0].wr_mib || run[0].wr_mib > run[0].rd_mib)
+		run[0].wr_mib = run[0].rd_mib;
+	run[1].wr_mib = run[1].rd_mib;
+	if (!run[1].passes || run[1].passes > 1000)
+		run[1].passes = 1;
 	if (!report(ram_covers(BUF_BASE, BUF_BASE + MAX_MIB * MIB),
 		    "RAM at %lu-%lu MiB for the buffer", BUF_BASE / MIB,
 		    BUF_BASE / MIB + MAX_MIB))
@@ -229,68 +311,38 @@ int main(void)
 		    "hda has %lu sectors (%lu needed)",
 		    (unsigned long)hda.sectors, MAX_MIB * MIB / SECTOR))
 		return report_summary();
+	max_cmd = hda.lba48 ? 65536 : 256;
 	for (m = 0; m < 2; m++)
-		if (!per_cmd[m] || per_cmd[m] > (hda.lba48 ? 65536u : 256u))
-			per_cmd[m] = hda.lba48 ? 65536 : 256;
-	block = pio_setup_multiple(&hda);
+		if (!run[m].per_cmd || run[m].per_cmd > max_cmd)
+			run[m].per_cmd = max_cmd;
+	run[0].block = pio_setup_multiple(&hda);
 	hz = tsc_calibrate();
 	printf("bench_disk: seed=%lu tsc_khz=%lu lba48=%d pio_sectors=%lu "
-	       "pio_block=%u dma_sectors=%lu\n",
-	       seed, (unsigned long)(hz / 1000), hda.lba48, per_cmd[0], block,
-	       per_cmd[1]);
+	       "pio_block=%u dma_sectors=%lu dma_passes=%lu\n",
+	       seed, (unsigned long)(hz / 1000), hda.lba48, run[0].per_cmd,
+	       run[0].block, run[1].per_cmd, run[1].passes);
 
 	for (m = 0; m < 2; m++) {
-		unsigned long wsec = wr_mib[m] * MIB / SECTOR;
-		unsigned long rsec = rd_mib[m] * MIB / SECTOR;
-		struct pattern p = {
-			.buf = (uint64_t *)buf,
-			.words = rd_mib[m] * MIB / 8,
-			.key = (uint64_t)seed << 8 | (m + 1),
-		};
-		uint64_t t0, t1, t2, t3, t4;
-		unsigned long bad;
-		int rw, rf, rr;
+		struct bench_run *b = &run[m];
 
-		run_user(user_fill, (unsigned long)&p);
-		t0 = rdtsc();
-		rw = bench_xfer(&hda, m, true, buf, 0, wsec, per_cmd[m], block);
-		t1 = rdtsc();
-		/* Fewer PIO writes than reads: DMA writes the rest, untimed. */
-		if (!rw && wsec < rsec)
-			rw = bench_xfer(&hda, MODE_DMA, true, buf, wsec, rsec,
-					per_cmd[MODE_DMA], 1);
-		t2 = rdtsc();
-		rf = ata_flush(&hda);
-		t3 = rdtsc();
-		report(rw == 0, "%s: write %lu MiB (%d)", mode_name[m],
-		       wr_mib[m], rw);
-		report(rf == 0, "%s: flush (%d)", mode_name[m], rf);
-		flush_us[m] = ticks_to_us(t3 - t2, hz);
-		run_user(user_clear, (unsigned long)&p);
-		t3 = rdtsc();
-		rr = bench_xfer(&hda, m, false, buf, 0, rsec, per_cmd[m], block);
-		t4 = rdtsc();
-		report(rr == 0, "%s: read %lu MiB (%d)", mode_name[m], rd_mib[m],
-		       rr);
-		bad = run_user(user_check, (unsigned long)&p);
-		if (bad)
-			report(false, "%s: data read back as written: byte %lu differs",
-			       mode_name[m], (bad - 1) * 8);
-		else
-			report(true, "%s: data read back as written",
-			       mode_name[m]);
-		wr_us[m] = ticks_to_us(t1 - t0, hz);
-		rd_us[m] = ticks_to_us(t4 - t3, hz);
+		if (!bench_mode(&hda, seed, b))
+			return report_summary();
+		us[m][0] = ticks_to_us(b->wr_ticks, hz);
+		us[m][1] = ticks_to_us(b->fl_ticks, hz);
+		us[m][2] = ticks_to_us(b->rd_ticks, hz);
+		for (i = 0; i < 3; i++)
+			if (!us[m][i])
+				us[m][i] = 1;
 		printf("bench_disk: %s write_mib=%lu read_mib=%lu write_us=%lu "
 		       "flush_us=%lu read_us=%lu\n",
-		       mode_name[m], wr_mib[m], rd_mib[m],
-		       (unsigned long)wr_us[m], (unsigned long)flush_us[m],
-		       (unsigned long)rd_us[m]);
+		       mode_name[m], b->wr_mib * b->passes,
+		       b->rd_mib * b->passes, (unsigned long)us[m][0],
+		       (unsigned long)us[m][1], (unsigned long)us[m][2]);
 	}
-	fmt_mibs(s[0], sizeof(s[0]), rd_mib[0], rd_us[0]);
-	fmt_mibs(s[1], sizeof(s[1]), wr_mib[0], wr_us[0]);
-	fmt_mibs(s[2], sizeof(s[2]), rd_mib[1], rd_us[1]);
-	fmt_mibs(s[3], sizeof(s[3]), wr_mib[1], wr_us[1]);
+	fmt_mibs(s[0], sizeof(s[0]), run[0].rd_mib, us[0][2]);
+	fmt_mibs(s[1], sizeof(s[1]), run[0].wr_mib, us[0][0]);
+	fmt_mibs(s[2], sizeof(s[2]), run[1].rd_mib * run[1].passes, us[1][2]);
+	fmt_mibs(s[3], sizeof(s[3]), run[1].wr_mib * run[1].passes, us[1][0]);
 	printf("bench_disk: pio_read_mibs=%s pio_write_mibs=%s "
 	       "dma_read_mibs=%s dma_write_mibs=%s\n",
 	       s[0], s[1], s[2], s[3]);
