@@ -14,7 +14,9 @@
 # Whole runs are timed from outside with N1 and N2 reads, so boot and
 # shutdown cancel out: cost per access = (t(N2) - t(N1)) / (N2 - N1).
 # The three are interleaved, K rounds, and the medians are compared.  CPU
-# time (user + system of the whole process tree) is reported the same way.
+# time (user + system of the whole process tree) is reported the same way;
+# for floor and qemu (one busy vCPU thread each) it is the cost of an exit
+# unaffected by waiting for a CPU, and their CPU ratio is printed too.
 
 bench_ioreq_usage() {
 	cat >&2 <<-USAGE
@@ -147,10 +149,10 @@ bench_ioreq() {
 		fi
 	done
 
-	local qpin=
+	local -a qpin=()
 	if [ $pin = 1 ]; then
 		[ "$(nproc)" -ge 2 ] || bench_die "--pin needs 2 host CPUs"
-		qpin="taskset -c 0"
+		qpin=(taskset -c 0)
 		bench_log "pinned: vCPU threads on CPU 0, safepc's DM on CPU 1"
 	fi
 	bench_log "ioreq: $runs rounds of safepc, floor, qemu with n=$n1 and n=$n2"
@@ -169,7 +171,7 @@ bench_ioreq() {
 				log=$BENCH_TMP/$vmm-$n.log
 				case $vmm in
 				qemu)
-					bench_timed "$log" "$tmo" $qpin "$qemu" -accel kvm \
+					bench_timed "$log" "$tmo" "${qpin[@]}" "$qemu" -accel kvm \
 						-kernel "$elf" -append "n=$n" -m 64 \
 						-device isa-debug-exit,iobase=0xf4,iosize=4 \
 						-display none -serial stdio -monitor none \
@@ -224,7 +226,7 @@ bench_ioreq() {
 		done
 	done
 
-	local -A med
+	local -A med mcpu
 	local -a ws cs
 	local lo hi
 	echo
@@ -237,11 +239,26 @@ bench_ioreq() {
 			cs+=("${cper[$vmm,$r]}")
 		done
 		med[$vmm]=$(bench_median "${ws[@]}")
+		mcpu[$vmm]=$(bench_median "${cs[@]}")
 		read -r lo hi <<<"$(bench_minmax "${ws[@]}")"
 		awk -v v="$vmm" -v m="${med[$vmm]}" -v lo="$lo" -v hi="$hi" \
-			-v c="$(bench_median "${cs[@]}")" 'BEGIN {
+			-v c="${mcpu[$vmm]}" 'BEGIN {
 			printf "%-6s %12.2f %8.2f..%-8.2f %14.2f\n", v, m, lo, hi, c }'
 	done
+	# floor and qemu each keep one thread (the vCPU) busy for the whole
+	# loop, so their CPU per access is the cost of one exit, whatever else
+	# the machine runs; wall minus CPU is time their vCPU waited for a CPU.
+	# A wall-clock gap between them that their CPU figures do not show is
+	# the machine's load, not an exit path.
+	awk -v fw="${med[floor]}" -v fc="${mcpu[floor]}" \
+		-v qw="${med[qemu]}" -v qc="${mcpu[qemu]}" 'BEGIN {
+		printf "\nexit cost (CPU per access, one busy vCPU thread): floor %.2f us, qemu %.2f us, floor/qemu %.3f\n",
+			fc, qc, (qc > 0 ? fc / qc : 0)
+		if (fc > 0 && fw > 1.15 * fc)
+			printf "note: floor waited for a CPU: wall %.2f us against %.2f us of CPU per access (the machine was busy)\n", fw, fc
+		if (qc > 0 && qw > 1.15 * qc)
+			printf "note: qemu waited for a CPU: wall %.2f us against %.2f us of CPU per access (the machine was busy)\n", qw, qc
+	}'
 	if [ -s "$BENCH_TMP/dmcpu" ]; then
 		local du ds hu hs vcs ics hz
 		read -r du ds hu hs vcs ics <"$BENCH_TMP/dmcpu"
