@@ -58,7 +58,8 @@ const unsigned dm_seccomp_nr_rules = ARRAY_SIZE(dm_seccomp_rules);
 
 /*
  * Disk I/O, only in a DM that hosts disks and only on their fds: pread64
- * on every disk, pwrite64 and fdatasync on writable ones. (A read-only
+ * and preadv (bus-master DMA straight into guest RAM) on every disk,
+ * pwrite64, pwritev and fdatasync on writable ones. (A read-only
  * image fd is also opened O_RDONLY by the monitor.)
  */
 static int dm_seccomp_disk_rules(struct dm *dm, scmp_filter_ctx ctx)
@@ -71,9 +72,17 @@ static int dm_seccomp_disk_rules(struct dm *dm, scmp_filter_ctx ctx)
 
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(pread64), 1,
 				     SCMP_A0(SCMP_CMP_EQ, fd));
+		if (!r)
+			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
+					     SCMP_SYS(preadv), 1,
+					     SCMP_A0(SCMP_CMP_EQ, fd));
 		if (!r && dm->disk_rw[k])
 			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
 					     SCMP_SYS(pwrite64), 1,
+					     SCMP_A0(SCMP_CMP_EQ, fd));
+		if (!r && dm->disk_rw[k])
+			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
+					     SCMP_SYS(pwritev), 1,
 					     SCMP_A0(SCMP_CMP_EQ, fd));
 		if (!r && dm->disk_rw[k])
 			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,

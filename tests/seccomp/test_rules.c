@@ -20,7 +20,8 @@
  *
  * The DM's disk rules (dm_seccomp_disk_rules) depend on the disks a DM
  * hosts: with a writable and a read-only disk fd in its struct dm, pread64
- * must work on both and pwrite64 and fdatasync on the writable one only;
+ * and preadv must work on both and pwrite64, pwritev and fdatasync on the
+ * writable one only;
  * on any other fd (the RAM memfd, a dup of a disk fd, -1, a disk fd with
  * high bits set) each must kill; a DM without disks allows none of them.
  * The filter with disks is also read back and run for every fd number.
@@ -53,6 +54,7 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -561,6 +563,53 @@ static long call_disk_pwrite(long fd)
 	static const char buf[512] = "safepc";
 
 	return syscall(SYS_pwrite64, fd, buf, sizeof(buf), 512);
+}
+
+/* The vector forms, as the IDE DM's bus-master DMA uses them. */
+static long call_disk_preadv(long fd)
+{
+	char buf[512];
+	struct iovec v = { .iov_base = buf, .iov_len = sizeof(buf) };
+
+	return syscall(SYS_preadv, fd, &v, 1, 0, 0);
+}
+
+static long call_disk_pwritev(long fd)
+{
+	static char buf[512] = "safepc";
+	struct iovec v = { .iov_base = buf, .iov_len = sizeof(buf) };
+
+	return syscall(SYS_pwritev, fd, &v, 1, 512, 0);
+}
+
+static long call_preadv_disk_rw(struct env *e)
+{
+	return call_disk_preadv(TEST_DISK_RW_FD);
+}
+
+static long call_preadv_disk_ro(struct env *e)
+{
+	return call_disk_preadv(TEST_DISK_RO_FD);
+}
+
+static long call_pwritev_disk_rw(struct env *e)
+{
+	return call_disk_pwritev(TEST_DISK_RW_FD);
+}
+
+static long call_pwritev_disk_ro(struct env *e)
+{
+	return call_disk_pwritev(TEST_DISK_RO_FD);
+}
+
+static long call_preadv_ram(struct env *e)
+{
+	return call_disk_preadv(e->memfd);
+}
+
+static long call_pwritev_disk_dup(struct env *e)
+{
+	return call_disk_pwritev(e->disk_dup);
 }
 
 static long call_pread_disk_rw(struct env *e)
@@ -1275,6 +1324,12 @@ static const struct test_disk_case test_disk_cases[] = {
 	{ "pread64 on fd -1", call_pread_fd_minus1, 0 },
 	{ "pread64 on the disk fd with high bits set",
 	  call_pread_disk_high_bits, 0 },
+	{ "preadv on the writable disk", call_preadv_disk_rw, 1 },
+	{ "preadv on the read-only disk", call_preadv_disk_ro, 1 },
+	{ "pwritev on the writable disk", call_pwritev_disk_rw, 1 },
+	{ "pwritev on the read-only disk", call_pwritev_disk_ro, 0 },
+	{ "preadv on the RAM memfd", call_preadv_ram, 0 },
+	{ "pwritev on a dup of the writable disk", call_pwritev_disk_dup, 0 },
 };
 
 /* Without disks: every disk call kills, even on what would be a disk. */
@@ -1282,6 +1337,8 @@ static const struct test_disk_case test_nodisk_cases[] = {
 	{ "pread64 on an image fd", call_pread_disk_rw, 0 },
 	{ "pwrite64 on an image fd", call_pwrite_disk_rw, 0 },
 	{ "fdatasync on an image fd", call_fdatasync_disk_rw, 0 },
+	{ "preadv on an image fd", call_preadv_disk_rw, 0 },
+	{ "pwritev on an image fd", call_pwritev_disk_rw, 0 },
 	{ "pread64 on the RAM memfd", call_pread_ram, 0 },
 };
 
@@ -1308,7 +1365,8 @@ static void test_disk_run(const struct test_disk_case *cases, unsigned n,
 }
 
 /*
- * The DM's filter with disks, read back: pread64, pwrite64 and fdatasync
+ * The DM's filter with disks, read back: pread64, pwrite64, fdatasync,
+ * preadv and pwritev
  * for every fd number below TEST_DISK_SWEEP_FDS, -1 and the disk fds with
  * high bits set. Only the disks may pass, writes only on the writable one.
  */
@@ -1323,6 +1381,8 @@ static void test_disk_bpf(void)
 		{ "pread64", SYS_pread64, 1 },
 		{ "pwrite64", SYS_pwrite64, 0 },
 		{ "fdatasync", SYS_fdatasync, 0 },
+		{ "preadv", SYS_preadv, 1 },
+		{ "pwritev", SYS_pwritev, 0 },
 	};
 	struct seccomp_data d;
 	char why[128], detail[160];

@@ -250,11 +250,47 @@ void ata_pio_done(struct ide_channel *ch, struct ide_drive *d)
 	}
 }
 
+/* The whole transfer straight between image and guest (backend dmav). */
+static void ata_dma_direct(struct ide_channel *ch, struct ide_drive *d,
+			   bool rd)
+{
+	struct ata_state *a = &d->ata;
+	int r;
+
+	if (!rd && !d->be->write) {
+		ata_io_error(ch, d, IDE_ER_ABRT);
+		return;
+	}
+	r = ide_dma_direct(ch, d, a->lba * IDE_SECTOR_SIZE,
+			   (uint64_t)a->left * IDE_SECTOR_SIZE, rd);
+	if (!r && !rd && !a->wcache && d->be->flush &&
+	    d->be->flush(d->be_opaque))
+		r = -EIO;
+	if (r == -EIO) {
+		ata_io_error(ch, d, rd ? IDE_ER_UNC : IDE_ER_ABRT);
+		return;
+	}
+	if (r) {
+		/* Counted by ide_dma_direct as a DMA error. */
+		ata_set_addr(d, a->lba);
+		ide_fail(ch, d, IDE_ER_ABRT, 0);
+		return;
+	}
+	a->lba += a->left;
+	a->left = 0;
+	ata_set_addr(d, a->lba - 1);
+	ata_ok(ch, d);
+}
+
 void ata_dma_run(struct ide_channel *ch, struct ide_drive *d)
 {
 	struct ata_state *a = &d->ata;
 	bool rd = d->dma == IDE_DMA_ATA_READ;
 
+	if (d->be->dmav && a->left) {
+		ata_dma_direct(ch, d, rd);
+		return;
+	}
 	while (a->left) {
 		unsigned n = a->left < IDE_BUF_SIZE / IDE_SECTOR_SIZE
 				     ? a->left

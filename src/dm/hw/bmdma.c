@@ -190,6 +190,18 @@ static int bmdma_fetch(struct bmdma *bm)
 	return 0;
 }
 
+/* n bytes of the current region moved; the walk goes idle after EOT. */
+static void bmdma_advance(struct bmdma *bm, size_t n)
+{
+	bm->cur_addr += n;
+	bm->cur_count -= (uint32_t)n;
+	if (!bm->cur_count && bm->cur_eot) {
+		/* Last region drained: the controller goes idle. */
+		bm->table_end = true;
+		bm->bmis &= (uint8_t)~BMDMA_ST_ACTIVE;
+	}
+}
+
 int bmdma_xfer(struct bmdma *bm, void *buf, size_t len, bool to_guest,
 	       size_t *moved)
 {
@@ -218,17 +230,52 @@ int bmdma_xfer(struct bmdma *bm, void *buf, size_t len, bool to_guest,
 			r = -EFAULT;
 			break;
 		}
-		bm->cur_addr += n;
-		bm->cur_count -= (uint32_t)n;
+		bmdma_advance(bm, n);
 		done += n;
-		if (!bm->cur_count && bm->cur_eot) {
-			/* Last region drained: the controller goes idle. */
-			bm->table_end = true;
-			bm->bmis &= (uint8_t)~BMDMA_ST_ACTIVE;
-		}
 	}
 	if (r == -ENOSPC)
 		bm->stats.short_tbl++;
 	*moved = done;
 	return r;
+}
+
+int bmdma_map(struct bmdma *bm, size_t len, struct bmdma_seg *seg,
+	      unsigned max, unsigned *nseg, size_t *got)
+{
+	size_t done = 0;
+	unsigned k = 0;
+	int r = 0;
+
+	*nseg = 0;
+	*got = 0;
+	if (!(bm->bmic & BMDMA_CMD_START))
+		return -EINVAL;
+	while (done < len && k < max) {
+		size_t n;
+
+		if (!bm->cur_count) {
+			r = bmdma_fetch(bm);
+			if (r)
+				break;
+		}
+		n = len - done;
+		if (n > bm->cur_count)
+			n = bm->cur_count;
+		seg[k].gpa = bm->cur_addr;
+		seg[k].len = (uint32_t)n;
+		k++;
+		bmdma_advance(bm, n);
+		done += n;
+	}
+	if (r == -ENOSPC)
+		bm->stats.short_tbl++;
+	*nseg = k;
+	*got = done;
+	return r;
+}
+
+void bmdma_fault(struct bmdma *bm)
+{
+	bm->stats.faults++;
+	bmdma_fail(bm);
 }

@@ -142,8 +142,30 @@ bool bmdma_to_mem(const struct bmdma *bm);
 int bmdma_xfer(struct bmdma *bm, void *buf, size_t len, bool to_guest,
 	       size_t *moved);
 
+/* One piece of a PRD region: where a transfer's bytes go in the guest. */
+struct bmdma_seg {
+	uint64_t gpa;
+	uint32_t len; /* 1..BMDMA_REGION_MAX */
+};
+
+/*
+ * The zero-copy form of bmdma_xfer: walks the table exactly as bmdma_xfer
+ * would for up to `len` bytes but moves nothing. It fills at most `max`
+ * segments (*nseg of them), advances the walk as if their bytes had moved
+ * and sets *got to the bytes they cover; the caller then moves them
+ * itself (straight between a disk image and guest memory) and calls
+ * bmdma_fault() if guest memory refused any of them. Returns 0 when `len`
+ * bytes or `max` segments were reached (*got < len then: call again), and
+ * otherwise what bmdma_xfer returns, with the segments found before.
+ */
+int bmdma_map(struct bmdma *bm, size_t len, struct bmdma_seg *seg,
+	      unsigned max, unsigned *nseg, size_t *got);
+
 /* Marks a failed transfer: Error set, Active clear. */
 void bmdma_fail(struct bmdma *bm);
+
+/* A segment from bmdma_map was not guest memory: counted, then failed. */
+void bmdma_fault(struct bmdma *bm);
 
 /* The device's interrupt line rose: sets the Interrupt bit. */
 void bmdma_irq_edge(struct bmdma *bm);

@@ -457,6 +457,49 @@ int ide_dma_move(struct ide_channel *ch, struct ide_drive *d, size_t len,
 	return r;
 }
 
+/* Segments handed to the backend per call: 16 MiB of 64 KiB regions. */
+#define IDE_DMA_SEGS 256u
+
+int ide_dma_direct(struct ide_channel *ch, struct ide_drive *d, uint64_t off,
+		   uint64_t len, bool to_guest)
+{
+	struct bmdma_seg seg[IDE_DMA_SEGS];
+
+	if (bmdma_to_mem(&ch->bm) != to_guest) {
+		ch->bm.stats.mismatch++;
+		bmdma_fail(&ch->bm);
+		d->stats.dma_errors++;
+		return -EFAULT;
+	}
+	while (len) {
+		unsigned nseg;
+		size_t got;
+		int r = bmdma_map(&ch->bm, len, seg, IDE_DMA_SEGS, &nseg, &got);
+
+		if (r == -EINVAL) /* stopped under our feet */
+			r = -ENOSPC;
+		/* A write the table cut short writes nothing of this batch. */
+		if (got && !(r && !to_guest)) {
+			int e = d->be->dmav(d->be_opaque, off, seg, nseg,
+					    to_guest);
+
+			if (e == -EFAULT) {
+				bmdma_fault(&ch->bm);
+				r = -EFAULT;
+			} else if (e) {
+				return -EIO;
+			}
+		}
+		if (r) {
+			d->stats.dma_errors++;
+			return r;
+		}
+		off += got;
+		len -= got;
+	}
+	return 0;
+}
+
 uint32_t ide_bm_read(struct ide_channel *ch, unsigned off, unsigned size)
 {
 	return bmdma_read(&ch->bm, off, size);

@@ -135,6 +135,18 @@ struct ide_backend_ops {
 	int (*read)(void *o, uint64_t lba, void *buf, unsigned nsec);
 	int (*write)(void *o, uint64_t lba, const void *buf, unsigned nsec);
 	int (*flush)(void *o);
+	/*
+	 * Optional, ATA DMA only: moves the bytes of `nseg` guest segments
+	 * straight between the image, from byte `off` on, and guest memory
+	 * (to_guest: image -> guest), with no copy through the drive's
+	 * buffer. Returns 0, -EFAULT when a segment is not guest memory the
+	 * bus master may reach, or another -errno when the image failed
+	 * (-EROFS for a write to a read-only disk). Reads past the end of a
+	 * short image give zeros, as read does. The model asks only inside
+	 * the capacity it was given.
+	 */
+	int (*dmav)(void *o, uint64_t off, const struct bmdma_seg *seg,
+		    unsigned nseg, bool to_guest);
 };
 
 struct ide_ops {
@@ -330,6 +342,16 @@ void ide_dma_request(struct ide_channel *ch, struct ide_drive *d,
  */
 int ide_dma_move(struct ide_channel *ch, struct ide_drive *d, size_t len,
 		 bool to_guest);
+
+/*
+ * The zero-copy form of ide_dma_move, for drives whose backend has dmav:
+ * moves len bytes between the image (from byte `off`) and the guest
+ * regions of the PRD table. Returns 0; -ENOSPC or -EFAULT as ide_dma_move
+ * (a write moves nothing of what the table did not cover); or -EIO when
+ * the image failed.
+ */
+int ide_dma_direct(struct ide_channel *ch, struct ide_drive *d, uint64_t off,
+		   uint64_t len, bool to_guest);
 
 /* Loads the reset signature of the drive's kind into its task file. */
 void ide_set_signature(struct ide_drive *d);
