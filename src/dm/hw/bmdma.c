@@ -209,32 +209,23 @@ int bmdma_xfer(struct bmdma *bm, void *buf, size_t len, bool to_guest,
 	size_t done = 0;
 	int r = 0;
 
-	*moved = 0;
-	/* With Start set, Active clear means the table is over (-ENOSPC). */
-	if (!(bm->bmic & BMDMA_CMD_START))
-		return -EINVAL;
+	/* One region at a time, so descriptors are fetched as data moves. */
 	while (done < len) {
-		size_t n;
+		struct bmdma_seg seg;
+		unsigned nseg;
+		size_t got;
 
-		if (!bm->cur_count) {
-			r = bmdma_fetch(bm);
-			if (r)
-				break;
-		}
-		n = len - done;
-		if (n > bm->cur_count)
-			n = bm->cur_count;
-		if (bmdma_guest(bm, bm->cur_addr, p + done, n, to_guest)) {
-			bm->stats.faults++;
-			bmdma_fail(bm);
+		r = bmdma_map(bm, len - done, &seg, 1, &nseg, &got);
+		if (nseg && bmdma_guest(bm, seg.gpa, p + done, seg.len,
+					to_guest)) {
+			bmdma_fault(bm);
 			r = -EFAULT;
 			break;
 		}
-		bmdma_advance(bm, n);
-		done += n;
+		done += got;
+		if (r)
+			break;
 	}
-	if (r == -ENOSPC)
-		bm->stats.short_tbl++;
 	*moved = done;
 	return r;
 }
