@@ -86,31 +86,10 @@ args=(create -F "$src/examples/demo.cfg" "name=$name" "kernel=$demo"
 "$safepc" "${args[@]}" >"$tmp/domain.log" 2>&1 &
 mon=$!
 
-# The monitor writes the state file once every process runs.
-state=
-for _ in $(seq 200); do
-	state=$(grep -lx "name $name" /run/safepc/dom/*/domain 2>/dev/null | head -n1)
-	[ -n "$state" ] && break
-	kill -0 "$mon" 2>/dev/null || break
-	sleep 0.1
-done
-if [ -z "$state" ]; then
-	fail "domain $name did not come up; its output:"
-	sed 's/^/  | /' "$tmp/domain.log"
-	exit 1
-fi
-# The state file is written once every process is spawned, before each
-# has finished setting up its jail (a DM loads its seccomp filter just
-# before it reports READY). hv starts the vCPUs only when every DM is
-# READY, so the guest's last line says that every jail is complete.
-for _ in $(seq 200); do
-	grep -q "^idle: halted" "$tmp/domain.log" && break
-	kill -0 "$mon" 2>/dev/null || break
-	sleep 0.1
-done
-if ! grep -q "^idle: halted" "$tmp/domain.log"; then
-	fail "domain $name: the guest did not reach 'idle: halted'; its output:"
-	sed 's/^/  | /' "$tmp/domain.log"
+# shellcheck source=tests/e2e/check/wait_domain.sh
+. "$(dirname "${BASH_SOURCE[0]}")/wait_domain.sh"
+if ! wait_domain "$name" "$mon" "$tmp/domain.log"; then
+	failed=1
 	exit 1
 fi
 dom=$(basename "$(dirname "$state")")
