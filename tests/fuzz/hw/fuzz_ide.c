@@ -2,14 +2,20 @@
 /*
  * libFuzzer harness for the IDE channel with its ATA and ATAPI drives and
  * the bus master. The first byte picks the drives (none, disk or CD on
- * each position, a disc in the CD or not); the rest is a program of
+ * each position, a disc in the CD or not) and whether the disks' backend
+ * offers dmav (zero-copy DMA) or only the buffered read and write; the
+ * rest is a program of
  * register reads and writes on all three register blocks, whole ATA
  * commands and PACKET commands with fuzzed CDBs, PRD entries written into
  * guest memory, media changes, resets and failing backends.
  *
  * Checked on every callback: the backends are asked only for whole
  * sectors inside the disk and the drive's buffer, guest memory only in
- * regions of at most 64 KiB; the IRQ callback only on a change. Checked
+ * regions of at most 64 KiB; dmav only during an ATA DMA command in the
+ * bus master's direction, for byte ranges inside that command's sectors
+ * (so inside the disk), each call going on where the previous one of the
+ * step ended, with 1-256 even-sized segments of at most 64 KiB; the IRQ
+ * callback only on a change. Checked
  * after every step: status bits agree with the transfer state (no BSY in
  * the task file, DRQ exactly while a PIO window or a DMA request is open,
  * no DRQ with ERR), data port windows inside the buffer, transfer
@@ -49,9 +55,12 @@ struct harness {
 	struct ide_channel ch;
 	int level;
 	bool fail_read, fail_write, fail_flush;
+	bool fail_dmav; /* dmav refuses guest memory (-EFAULT) */
 	struct cd cd[2];
 	unsigned dma_calls;  /* this step */
 	uint64_t be_sectors; /* this step */
+	uint64_t be_bytes;   /* this step, through dmav */
+	uint64_t dmav_end;   /* this step: where the last dmav call ended */
 	uint8_t disk[DISK_SECTORS * IDE_SECTOR_SIZE];
 	uint8_t mem[MEM_SIZE];
 };
@@ -140,6 +149,71 @@ static int h_disk_flush(void *o)
 	return h->fail_flush ? -5 : 0;
 }
 
+/* The drive whose ATA DMA command is running: exactly one. */
+static const struct ide_drive *h_dma_drive(struct harness *h, bool to_guest)
+{
+	enum ide_dma want = to_guest ? IDE_DMA_ATA_READ : IDE_DMA_ATA_WRITE;
+	const struct ide_drive *d = NULL;
+	unsigned i;
+
+	for (i = 0; i < 2; i++)
+		if (h->ch.drive[i].dma == want) {
+			check(!d);
+			d = &h->ch.drive[i];
+		}
+	check(d != NULL);
+	check(d->kind == IDE_ATA);
+	return d;
+}
+
+static int h_disk_dmav(void *o, uint64_t off, const struct bmdma_seg *seg,
+		       unsigned nseg, bool to_guest)
+{
+	struct harness *h = o;
+	const struct ide_drive *d = h_dma_drive(h, to_guest);
+	const struct ata_state *a = &d->ata;
+	uint64_t total = 0, first, end;
+	unsigned i;
+
+	check(o == d->be_opaque);
+	/* The bus master is running, in this direction. */
+	check(bmdma_to_mem(&h->ch.bm) == to_guest);
+	check(h->ch.bm.bmic & BMDMA_CMD_START);
+	/* ide.c hands at most 256 segments (16 MiB) per call. */
+	check(nseg >= 1 && nseg <= 256);
+	for (i = 0; i < nseg; i++) {
+		check(seg[i].len > 0 && seg[i].len <= BMDMA_REGION_MAX);
+		check((seg[i].len & 1) == 0 && (seg[i].gpa & 1) == 0);
+		total += seg[i].len;
+	}
+	/* Inside the command's sectors, so inside the disk. */
+	first = a->lba * IDE_SECTOR_SIZE;
+	end = (a->lba + a->left) * IDE_SECTOR_SIZE;
+	check(a->left >= 1 && a->lba + a->left <= DISK_SECTORS);
+	check(off >= first && off < end && total <= end - off);
+	/* Batches follow each other without gap or overlap. */
+	check(h->be_bytes ? off == h->dmav_end : off == first);
+	h->dmav_end = off + total;
+	h->be_bytes += total;
+	h->dma_calls += nseg;
+	if (h->fail_dmav)
+		return -14; /* -EFAULT */
+	for (i = 0; i < nseg; i++)
+		if (seg[i].gpa >= MEM_SIZE ||
+		    seg[i].len > MEM_SIZE - seg[i].gpa)
+			return -14;
+	if (to_guest ? h->fail_read : h->fail_write)
+		return to_guest ? -5 : -30;
+	for (i = 0; i < nseg; i++) {
+		if (to_guest)
+			memcpy(h->mem + seg[i].gpa, h->disk + off, seg[i].len);
+		else
+			memcpy(h->disk + off, h->mem + seg[i].gpa, seg[i].len);
+		off += seg[i].len;
+	}
+	return 0;
+}
+
 static int h_cd_read(void *o, uint64_t lba, void *buf, unsigned nsec)
 {
 	struct cd *cd = o;
@@ -159,6 +233,12 @@ static const struct ide_backend_ops h_disk = {
 	.read = h_disk_read,
 	.write = h_disk_write,
 	.flush = h_disk_flush,
+};
+static const struct ide_backend_ops h_disk_zc = {
+	.read = h_disk_read,
+	.write = h_disk_write,
+	.flush = h_disk_flush,
+	.dmav = h_disk_dmav,
 };
 static const struct ide_backend_ops h_cd = {.read = h_cd_read};
 
@@ -231,6 +311,7 @@ static void h_invariants(struct harness *h)
 	check(bm->nprd <= BMDMA_MAX_PRD);
 	check(h->dma_calls <= MAX_DMA_CALLS);
 	check(h->be_sectors <= 2u * 65536u);
+	check(h->be_bytes <= 65536u * IDE_SECTOR_SIZE);
 }
 
 /* Input reader: zeros past the end. */
@@ -265,15 +346,18 @@ static unsigned size_of(uint8_t v)
 	return sizes[v & 3];
 }
 
+/* cfg: bits 0-1 and 2-3 the drives, 0x10 a disc, 0x20 dmav on disks. */
 static void h_attach(struct harness *h, uint8_t cfg)
 {
+	const struct ide_backend_ops *disk = (cfg & 0x20) ? &h_disk_zc
+							  : &h_disk;
 	unsigned u;
 
 	for (u = 0; u < 2; u++) {
-		unsigned kind = (cfg >> (2 * u)) % 3;
+		unsigned kind = ((cfg >> (2 * u)) & 3) % 3;
 
 		if (kind == 1)
-			ide_attach_ata(&h->ch, u, &h_disk, h, DISK_SECTORS,
+			ide_attach_ata(&h->ch, u, disk, h, DISK_SECTORS,
 				       NULL, NULL);
 		else if (kind == 2)
 			ide_attach_atapi(&h->ch, u, &h_cd, &h->cd[u],
@@ -400,6 +484,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		h->dma_calls = 0;
 		h->be_sectors = 0;
+		h->be_bytes = 0;
 		switch (op % 16) {
 		case 0:
 			n = in8(&in) & 7;
@@ -457,6 +542,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			h->fail_read = op & 0x10;
 			h->fail_write = op & 0x20;
 			h->fail_flush = op & 0x40;
+			h->fail_dmav = op & 0x80;
 			break;
 		case 14: /* drain: read data while the drive offers it */
 			for (n = 0; n < 70000; n++) {

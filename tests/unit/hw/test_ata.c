@@ -3,6 +3,9 @@
  * ATA disk unit tests: IDENTIFY, PIO and DMA reads and writes (28/48-bit,
  * CHS, MULTIPLE), range and backend errors, FLUSH, SET FEATURES, against
  * a sparse in-memory disk and a fake guest memory behind the bus master.
+ * DMA commands run through both backend forms, the buffered one (read and
+ * write of 64 KiB chunks) and the zero-copy one (dmav), and must end the
+ * same way.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -33,6 +36,11 @@ struct fake {
 	uint64_t last_lba;
 	int fail_read, fail_write, fail_flush; /* -errno, or 0 */
 	uint64_t fail_lba;
+	/* dmav: calls, the first few of them, and the order with flush. */
+	unsigned dmavs, dmav_segs;
+	uint64_t dmav_off[4], dmav_bytes[4];
+	unsigned dmav_nseg[4];
+	unsigned tick, dmav_tick, flush_tick;
 	uint8_t disk[STORED * IDE_SECTOR_SIZE];
 	uint8_t mem[MEM_SIZE];
 	uint8_t buf[0x20000];
@@ -132,7 +140,74 @@ static int fake_flush(void *o)
 	struct fake *f = o;
 
 	f->flushes++;
+	f->flush_tick = ++f->tick;
 	return f->fail_flush;
+}
+
+/* Byte `pos` of the image: stored sectors, then the read-only pattern. */
+static uint8_t *disk_byte(struct fake *f, uint64_t pos, uint8_t *scratch)
+{
+	if (pos < sizeof(f->disk))
+		return f->disk + pos;
+	*scratch = pattern(pos / IDE_SECTOR_SIZE, pos % IDE_SECTOR_SIZE);
+	return scratch;
+}
+
+/*
+ * The zero-copy backend over the same disk and guest memory. Like the DM's
+ * (idectl_be_dmav), it checks every segment before any byte moves, so a
+ * refused segment or a failing image moves nothing of the call.
+ */
+static int fake_dmav(void *o, uint64_t off, const struct bmdma_seg *seg,
+		     unsigned nseg, bool to_guest)
+{
+	struct fake *f = o;
+	uint64_t total = 0, pos = off;
+	unsigned i, k = f->dmavs;
+	int fail = to_guest ? f->fail_read : f->fail_write;
+
+	assert_true(nseg > 0 && nseg <= 256);
+	for (i = 0; i < nseg; i++) {
+		assert_true(seg[i].len > 0 && seg[i].len <= BMDMA_REGION_MAX);
+		assert_int_equal(seg[i].len & 1, 0);
+		total += seg[i].len;
+	}
+	/* Byte ranges, but only inside the capacity it was given. */
+	assert_true(off < f->cap * IDE_SECTOR_SIZE &&
+		    total <= f->cap * IDE_SECTOR_SIZE - off);
+	f->dmavs++;
+	f->dmav_segs += nseg;
+	f->dmav_tick = ++f->tick;
+	if (k < ARRAY_SIZE(f->dmav_off)) {
+		f->dmav_off[k] = off;
+		f->dmav_bytes[k] = total;
+		f->dmav_nseg[k] = nseg;
+	}
+	for (i = 0; i < nseg; i++)
+		if (seg[i].gpa >= MEM_SIZE ||
+		    seg[i].len > MEM_SIZE - seg[i].gpa)
+			return -EFAULT;
+	if (fail && f->fail_lba * IDE_SECTOR_SIZE < off + total &&
+	    (f->fail_lba + 1) * IDE_SECTOR_SIZE > off)
+		return fail;
+	for (i = 0; i < nseg; i++) {
+		uint8_t *g = f->mem + seg[i].gpa, scratch;
+		uint32_t j;
+
+		for (j = 0; j < seg[i].len; j++, pos++) {
+			uint8_t *b = disk_byte(f, pos, &scratch);
+
+			if (to_guest)
+				g[j] = *b;
+			else if (b != &scratch)
+				*b = g[j];
+		}
+	}
+	if (to_guest)
+		f->sect_read += total / IDE_SECTOR_SIZE;
+	else
+		f->sect_written += total / IDE_SECTOR_SIZE;
+	return 0;
 }
 
 static const struct ide_ops fake_ops = {
@@ -146,7 +221,27 @@ static const struct ide_backend_ops fake_be = {
 	.flush = fake_flush,
 };
 
-static int setup_cap(void **state, uint64_t cap)
+static const struct ide_backend_ops fake_be_dmav = {
+	.read = fake_read,
+	.write = fake_write,
+	.flush = fake_flush,
+	.dmav = fake_dmav,
+};
+
+/* Disks without a write op (read-only by construction). */
+static const struct ide_backend_ops fake_be_nowrite = {
+	.read = fake_read,
+	.flush = fake_flush,
+};
+
+static const struct ide_backend_ops fake_be_nowrite_dmav = {
+	.read = fake_read,
+	.flush = fake_flush,
+	.dmav = fake_dmav,
+};
+
+static void setup_be(void **state, uint64_t cap,
+		     const struct ide_backend_ops *be)
 {
 	unsigned i;
 
@@ -155,10 +250,15 @@ static int setup_cap(void **state, uint64_t cap)
 	for (i = 0; i < sizeof(F.disk); i++)
 		F.disk[i] = pattern(i / IDE_SECTOR_SIZE, i % IDE_SECTOR_SIZE);
 	ide_init(&F.ch, &fake_ops, &F);
-	assert_int_equal(ide_attach_ata(&F.ch, 0, &fake_be, &F, cap,
+	assert_int_equal(ide_attach_ata(&F.ch, 0, be, &F, cap,
 					"SAFEPC TEST DISK", "SN-1234"),
 			 0);
 	*state = &F;
+}
+
+static int setup_cap(void **state, uint64_t cap)
+{
+	setup_be(state, cap, &fake_be);
 	return 0;
 }
 
@@ -1004,6 +1104,556 @@ static void test_dma_srst_cancels(void **state)
 	assert_int_equal(bm_status(f), BMDMA_ST_ACTIVE);
 }
 
+/*
+ * The zero-copy path (backend dmav) against the buffered one: the same
+ * DMA command on the same disk, table and guest memory must leave the
+ * same guest memory, disk, task file, bus-master status and interrupt.
+ * Where the two legitimately differ, the case names the field and the
+ * direct path's own behaviour is asserted instead (see expect_direct).
+ */
+
+/* A run of `rep` PRD entries of `count` bytes, `step` apart in memory. */
+struct prd_run {
+	uint32_t addr, count, rep, step;
+};
+
+/* Fields the buffered path may end differently in. */
+#define DIFF_LBA 0x01u	 /* direct: the command's first sector */
+#define DIFF_MEM 0x02u	 /* direct: nothing reached the guest */
+#define DIFF_DISK 0x04u	 /* direct: nothing reached the disk */
+#define DIFF_BM 0x08u	 /* bus-master status: bm vs bm_buffered */
+#define DIFF_FLUSH 0x10u /* direct: one flush, after the last dmav */
+#define DIFF_STATS 0x20u /* direct: the walk counted a short table */
+
+struct dma_case {
+	const char *name;
+	uint8_t cmd;
+	uint64_t lba;
+	uint32_t count; /* sectors; 65536 is a 48-bit count of 0 */
+	struct prd_run prd[4];
+	uint32_t prdt;	/* table address; 0: PRDT */
+	const uint32_t *raw; /* if set, the table: nraw (addr, count) */
+	unsigned nraw;
+	bool no_eot;	/* the last entry without EOT */
+	bool start_first, wrong_dir, wcache_off, no_write;
+	int fail;	/* -errno from the image at fail_lba */
+	uint64_t fail_lba;
+	int fail_flush;
+	/* Outcome, both paths unless `differ` says otherwise. */
+	uint8_t error;	/* 0: success */
+	uint8_t bm;	/* bus-master status (the direct path's) */
+	uint8_t bm_buffered; /* with DIFF_BM */
+	unsigned differ;
+};
+
+#define DCAP (1u << 20) /* sectors: room for 65536-sector commands */
+#define R 0x20000u	/* where the data regions start */
+#define INTR BMDMA_ST_INTR
+#define ERR BMDMA_ST_ERROR
+#define ACT BMDMA_ST_ACTIVE
+
+static const struct dma_case dma_cases[] = {
+	{"read, 3 regions over 2 chunks", ATA_CMD_READ_DMA, 100, 256,
+	 {{R, 0x400, 1, 0}, {R + 0x10000, 0, 1, 0},
+	  {R + 0x30000, 0xfc00, 1, 0}},
+	 .bm = INTR},
+	{"read ext, odd fields, a 64 KiB crossing, 400 sectors",
+	 ATA_CMD_READ_DMA_EXT, 1000, 400,
+	 {{0x10000, 0x201, 1, 0}, {R + 1, 0x7e00, 1, 0},
+	  {0x2f000, 0xa000, 1, 0}, {0x40000, 0, 2, 0x10000}},
+	 .bm = INTR},
+	{"read ext, 301 tiny regions: a batch ends off a sector",
+	 ATA_CMD_READ_DMA_EXT, 3000, 2,
+	 {{R, 6, 1, 0}, {R + 0x10, 2, 299, 2}, {R + 0x1000, 420, 1, 0}},
+	 .bm = INTR},
+	{"read ext, count 0: 65536 sectors, 512 entries", ATA_CMD_READ_DMA_EXT,
+	 5000, 65536, {{R, 0, 512, 0}}, .bm = INTR},
+	{"write ext, 3 chunks", ATA_CMD_WRITE_DMA_EXT, 30, 300,
+	 {{R, 0x200, 1, 0}, {R + 0x10000, 0x600, 1, 0},
+	  {R + 0x20000, 0, 2, 0x10000}, {R + 0x40000, 0x5000, 1, 0}},
+	 .bm = INTR},
+	{"write ext, 301 tiny regions", ATA_CMD_WRITE_DMA_EXT, 3000, 2,
+	 {{R, 6, 1, 0}, {R + 0x10, 2, 299, 2}, {R + 0x1000, 420, 1, 0}},
+	 .bm = INTR},
+	{"write, Start before the command", ATA_CMD_WRITE_DMA, 7, 4,
+	 {{R, 0x200, 1, 0}, {R + 0x20000, 0x600, 1, 0}}, .start_first = true,
+	 .bm = INTR},
+	{"read, table longer: Active stays", ATA_CMD_READ_DMA, 0, 2,
+	 {{R, 0x1000, 1, 0}}, .bm = INTR | ACT},
+	{"write, exact table without EOT: Active stays", ATA_CMD_WRITE_DMA,
+	 0, 2, {{R, 0x400, 1, 0}}, .no_eot = true, .bm = INTR | ACT},
+	{"read, table shorter, first chunk", ATA_CMD_READ_DMA, 10, 4,
+	 {{R, 0x200, 1, 0}, {R + 0x10000, 0x200, 1, 0}},
+	 .error = IDE_ER_ABRT, .bm = INTR},
+	/*
+	 * The guest gets what the table covered either way; the buffered
+	 * path names the chunk the table ran out in, the direct one the
+	 * first sector of the command.
+	 */
+	{"read ext, table shorter, second chunk", ATA_CMD_READ_DMA_EXT, 10,
+	 256, {{R, 0, 1, 0}, {R + 0x10000, 0x8000, 1, 0}},
+	 .error = IDE_ER_ABRT, .bm = INTR, .differ = DIFF_LBA},
+	{"write, table shorter, first chunk", ATA_CMD_WRITE_DMA, 20, 4,
+	 {{R, 0x400, 1, 0}}, .error = IDE_ER_ABRT, .bm = INTR},
+	/*
+	 * The buffered path has written the whole chunks the table covered;
+	 * the direct one writes nothing of a batch (256 regions) the table
+	 * cut short: ide_dma_direct, "a write moves nothing of what the table
+	 * did not cover".
+	 */
+	{"write ext, table shorter, second chunk", ATA_CMD_WRITE_DMA_EXT, 20,
+	 256, {{R, 0, 1, 0}, {R + 0x10000, 0x8000, 1, 0}},
+	 .error = IDE_ER_ABRT, .bm = INTR, .differ = DIFF_LBA | DIFF_DISK},
+	/*
+	 * A region outside guest memory: the buffered path copies the regions
+	 * before it; the DM's dmav (like the fake) checks every segment of
+	 * the batch first and moves nothing.
+	 */
+	{"read, region outside memory", ATA_CMD_READ_DMA, 50, 4,
+	 {{R, 0x200, 1, 0}, {MEM_SIZE, 0x600, 1, 0}}, .error = IDE_ER_ABRT,
+	 .bm = INTR | ERR, .differ = DIFF_MEM},
+	{"write, region outside memory", ATA_CMD_WRITE_DMA, 50, 4,
+	 {{R, 0x200, 1, 0}, {MEM_SIZE, 0x600, 1, 0}}, .error = IDE_ER_ABRT,
+	 .bm = INTR | ERR},
+	{"write ext, region outside memory in the second chunk",
+	 ATA_CMD_WRITE_DMA_EXT, 50, 256, {{R, 0, 1, 0}, {MEM_SIZE, 0, 1, 0}},
+	 .error = IDE_ER_ABRT, .bm = INTR | ERR,
+	 .differ = DIFF_LBA | DIFF_DISK},
+	/*
+	 * A region outside memory and a table too short, both. A read hands
+	 * the mapped segments to dmav, which refuses them: Error as in the
+	 * buffered path, but the walk went on to the end of the table first
+	 * (short_tbl counted besides the fault).
+	 */
+	{"read, region outside memory, then the table ends", ATA_CMD_READ_DMA,
+	 50, 8, {{R, 0x200, 1, 0}, {MEM_SIZE, 0x200, 1, 0}},
+	 .error = IDE_ER_ABRT, .bm = INTR | ERR,
+	 .differ = DIFF_MEM | DIFF_STATS},
+	/*
+	 * A write the table cut short never hands its batch to dmav, so the
+	 * region outside memory goes unnoticed: the bus master shows no
+	 * Error, where the buffered path (and the hardware, which reaches
+	 * the bad region before the end of the table) sets it. The device
+	 * reports ABRT either way.
+	 */
+	{"write, region outside memory, then the table ends",
+	 ATA_CMD_WRITE_DMA, 50, 8, {{R, 0x200, 1, 0}, {MEM_SIZE, 0x200, 1, 0}},
+	 .error = IDE_ER_ABRT, .bm = INTR, .bm_buffered = INTR | ERR,
+	 .differ = DIFF_BM | DIFF_STATS},
+	/* The first entry is the last 8 bytes of memory, the next faults. */
+	{"read, second descriptor outside memory", ATA_CMD_READ_DMA, 60, 4,
+	 {{R, 0x400, 1, 0}}, .prdt = MEM_SIZE - 8, .no_eot = true,
+	 .error = IDE_ER_ABRT, .bm = INTR | ERR},
+	{"write, second descriptor outside memory", ATA_CMD_WRITE_DMA, 60, 4,
+	 {{R, 0x400, 1, 0}}, .prdt = MEM_SIZE - 8, .no_eot = true,
+	 .error = IDE_ER_ABRT, .bm = INTR | ERR},
+	{"read, bus master set to write memory the other way",
+	 ATA_CMD_READ_DMA, 0, 4, {{R, 0x800, 1, 0}}, .wrong_dir = true,
+	 .error = IDE_ER_ABRT, .bm = INTR | ERR},
+	{"write ext, bus master set the other way", ATA_CMD_WRITE_DMA_EXT, 0,
+	 4, {{R, 0x800, 1, 0}}, .wrong_dir = true, .error = IDE_ER_ABRT,
+	 .bm = INTR | ERR},
+	{"read, image error, table longer", ATA_CMD_READ_DMA, 0, 8,
+	 {{R, 0, 1, 0}}, .fail = -EIO, .fail_lba = 3, .error = IDE_ER_UNC,
+	 .bm = INTR | ACT},
+	/*
+	 * The buffered path fails before its first chunk reaches the bus
+	 * master; the direct one has mapped the whole table (EOT drained,
+	 * Active clear) when the image fails.
+	 */
+	{"read, image error, exact table", ATA_CMD_READ_DMA, 0, 8,
+	 {{R, 0x1000, 1, 0}}, .fail = -EIO, .fail_lba = 3,
+	 .error = IDE_ER_UNC, .bm = INTR, .bm_buffered = INTR | ACT,
+	 .differ = DIFF_BM},
+	{"read ext, image error in the second chunk", ATA_CMD_READ_DMA_EXT, 0,
+	 256, {{R, 0, 2, 0x10000}}, .fail = -EIO, .fail_lba = 200,
+	 .error = IDE_ER_UNC, .bm = INTR, .bm_buffered = INTR | ACT,
+	 .differ = DIFF_LBA | DIFF_MEM | DIFF_BM},
+	{"write ext, read-only image (-EROFS)", ATA_CMD_WRITE_DMA_EXT, 40, 8,
+	 {{R, 0x1000, 1, 0}}, .fail = -EROFS, .fail_lba = 40,
+	 .error = IDE_ER_ABRT, .bm = INTR},
+	{"write ext, image error in the second chunk", ATA_CMD_WRITE_DMA_EXT,
+	 40, 256, {{R, 0, 2, 0x10000}}, .fail = -EIO, .fail_lba = 200,
+	 .error = IDE_ER_ABRT, .bm = INTR, .differ = DIFF_LBA | DIFF_DISK},
+	/*
+	 * No write op at all: the direct path refuses before it walks the
+	 * table, the buffered one after it took the chunk from the guest.
+	 */
+	{"write, disk without a write op", ATA_CMD_WRITE_DMA, 40, 8,
+	 {{R, 0x1000, 1, 0}}, .no_write = true, .error = IDE_ER_ABRT,
+	 .bm = INTR | ACT, .bm_buffered = INTR, .differ = DIFF_BM},
+	/* Cache off: buffered flushes per chunk, direct once at the end. */
+	{"write ext, write cache off", ATA_CMD_WRITE_DMA_EXT, 60, 256,
+	 {{R, 0, 2, 0x10000}}, .wcache_off = true, .bm = INTR,
+	 .differ = DIFF_FLUSH},
+	{"write, write cache off, flush fails", ATA_CMD_WRITE_DMA, 60, 8,
+	 {{R, 0x1000, 1, 0}}, .wcache_off = true, .fail_flush = -EIO,
+	 .error = IDE_ER_ABRT, .bm = INTR},
+	{"write, write cache on: no flush", ATA_CMD_WRITE_DMA, 60, 8,
+	 {{R, 0x1000, 1, 0}}, .bm = INTR},
+};
+
+/* What the guest can see after the command, and what the host got. */
+struct dma_outcome {
+	int level;
+	unsigned raises;
+	uint8_t alt, status, error, nsector;
+	uint64_t lba; /* from the task file, in the command's form */
+	uint8_t bm;
+	struct ide_stats stats;
+	struct bmdma_stats bm_stats;
+	unsigned flushes, reads, writes, dmavs;
+	unsigned dmav_tick, flush_tick;
+	uint8_t mem[MEM_SIZE];
+	uint8_t disk[STORED * IDE_SECTOR_SIZE];
+};
+
+/* [0] buffered, [1] direct, [2] before the command. */
+static struct dma_outcome DO[3];
+
+static bool is_ext(uint8_t cmd)
+{
+	return cmd == ATA_CMD_READ_DMA_EXT || cmd == ATA_CMD_WRITE_DMA_EXT;
+}
+
+static bool is_read(uint8_t cmd)
+{
+	return cmd == ATA_CMD_READ_DMA || cmd == ATA_CMD_READ_DMA_EXT;
+}
+
+static void dma_table(struct fake *f, const struct dma_case *c)
+{
+	uint32_t at = c->prdt ? c->prdt : PRDT;
+	unsigned i, j, n = 0, total = 0;
+
+	if (c->raw) {
+		assert_true(at + 8 * c->nraw <= MEM_SIZE);
+		memcpy(f->mem + at, c->raw, 8 * c->nraw);
+		ide_bm_write(&f->ch, BMDMA_REG_PRDT, 4, at);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(c->prd); i++)
+		total += c->prd[i].rep;
+	for (i = 0; i < ARRAY_SIZE(c->prd); i++)
+		for (j = 0; j < c->prd[i].rep; j++, n++) {
+			bool eot = n == total - 1 && !c->no_eot;
+			uint32_t e[2] = {c->prd[i].addr + j * c->prd[i].step,
+					 c->prd[i].count |
+						 (eot ? BMDMA_PRD_EOT : 0)};
+
+			assert_true(at + 8 * n + 8 <= MEM_SIZE);
+			memcpy(f->mem + at + 8 * n, e, 8);
+		}
+	ide_bm_write(&f->ch, BMDMA_REG_PRDT, 4, at);
+}
+
+static void dma_run(void **state, const struct dma_case *c, bool direct,
+		    struct dma_outcome *o)
+{
+	static const struct ide_backend_ops *const bes[2][2] = {
+		{&fake_be, &fake_be_dmav},
+		{&fake_be_nowrite, &fake_be_nowrite_dmav},
+	};
+	bool reading = is_read(c->cmd), to_mem = reading != c->wrong_dir;
+	struct fake *f;
+	unsigned i, raises;
+
+	setup_be(state, DCAP, bes[c->no_write][direct]);
+	f = *state;
+	for (i = 0; i < MEM_SIZE; i++)
+		f->mem[i] = (uint8_t)(i * 13 + (i >> 12) + 5);
+	if (c->wcache_off) {
+		simple(f, ATA_CMD_SET_FEATURES, ATA_SF_WCACHE_OFF, 0);
+		expect_done(f);
+	}
+	dma_table(f, c);
+	memcpy(DO[2].mem, f->mem, MEM_SIZE);
+	memcpy(DO[2].disk, f->disk, sizeof(f->disk));
+	f->fail_read = reading ? c->fail : 0;
+	f->fail_write = reading ? 0 : c->fail;
+	f->fail_lba = c->fail_lba;
+	f->fail_flush = c->fail_flush;
+	f->flushes = 0;
+	raises = f->raises;
+	if (c->start_first)
+		bm_start(f, to_mem);
+	if (is_ext(c->cmd))
+		cmd48(f, c->cmd, c->lba, (uint16_t)c->count);
+	else
+		cmd28(f, c->cmd, (uint32_t)c->lba, (uint8_t)c->count);
+	if (!c->start_first) {
+		/* The drive waits for the bus master. */
+		assert_int_equal(alt(f), READY | IDE_ST_DRQ);
+		assert_int_equal(f->level, 0);
+		bm_start(f, to_mem);
+	}
+	memset(o, 0, offsetof(struct dma_outcome, mem));
+	o->level = f->level;
+	o->raises = f->raises - raises;
+	o->alt = alt(f);
+	o->error = rd(f, IDE_REG_ERROR);
+	o->nsector = rd(f, IDE_REG_NSECTOR);
+	o->lba = rd(f, IDE_REG_LBAL) | (uint64_t)rd(f, IDE_REG_LBAM) << 8 |
+		 (uint64_t)rd(f, IDE_REG_LBAH) << 16;
+	if (is_ext(c->cmd)) {
+		ide_ctl_write(&f->ch, IDE_REG_CTL, IDE_CTL_HOB);
+		o->lba |= (uint64_t)rd(f, IDE_REG_LBAL) << 24 |
+			  (uint64_t)rd(f, IDE_REG_LBAM) << 32 |
+			  (uint64_t)rd(f, IDE_REG_LBAH) << 40;
+		ide_ctl_write(&f->ch, IDE_REG_CTL, 0);
+	} else {
+		o->lba |= (uint64_t)(rd(f, IDE_REG_DEVICE) & 0x0f) << 24;
+	}
+	o->bm = bm_status(f);
+	o->status = status(f); /* clears the interrupt */
+	assert_int_equal(f->level, 0);
+	o->stats = f->ch.drive[0].stats;
+	o->bm_stats = f->ch.bm.stats;
+	o->flushes = f->flushes;
+	o->reads = f->reads;
+	o->writes = f->writes;
+	o->dmavs = f->dmavs;
+	o->dmav_tick = f->dmav_tick;
+	o->flush_tick = f->flush_tick;
+	memcpy(o->mem, f->mem, MEM_SIZE);
+	memcpy(o->disk, f->disk, sizeof(f->disk));
+}
+
+/* Where the paths may differ: the direct path does what it documents. */
+static void expect_direct(const struct dma_case *c)
+{
+	const struct dma_outcome *b = &DO[0], *d = &DO[1], *before = &DO[2];
+
+	if (c->differ & DIFF_LBA) {
+		assert_int_equal(d->lba, c->lba);
+		assert_true(b->lba > c->lba);
+	} else {
+		assert_int_equal(d->lba, b->lba);
+	}
+	if (c->differ & DIFF_MEM) {
+		assert_memory_equal(d->mem, before->mem, MEM_SIZE);
+		assert_memory_not_equal(b->mem, before->mem, MEM_SIZE);
+	} else {
+		assert_memory_equal(d->mem, b->mem, MEM_SIZE);
+	}
+	if (c->differ & DIFF_DISK) {
+		assert_memory_equal(d->disk, before->disk, sizeof(d->disk));
+		assert_memory_not_equal(b->disk, before->disk,
+					sizeof(d->disk));
+	} else {
+		assert_memory_equal(d->disk, b->disk, sizeof(d->disk));
+	}
+	assert_int_equal(d->bm, c->bm);
+	assert_int_equal(b->bm,
+			 (c->differ & DIFF_BM) ? c->bm_buffered : c->bm);
+	if (c->differ & DIFF_FLUSH) {
+		assert_int_equal(d->flushes, 1);
+		assert_true(b->flushes > 1);
+	} else {
+		assert_int_equal(d->flushes, b->flushes);
+	}
+	if (d->flushes)
+		assert_true(d->flush_tick > d->dmav_tick);
+	if (c->differ & DIFF_STATS) {
+		/* The direct walk reached the end of the table. */
+		assert_int_equal(d->bm_stats.short_tbl, 1);
+		assert_int_equal(b->bm_stats.short_tbl, 0);
+		assert_int_equal(b->bm_stats.faults, 1);
+	} else {
+		assert_memory_equal(&d->bm_stats, &b->bm_stats,
+				    sizeof(d->bm_stats));
+	}
+}
+
+static void test_dmav_matches_buffered(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(dma_cases); i++) {
+		const struct dma_case *c = &dma_cases[i];
+		uint8_t want = READY | (c->error ? IDE_ST_ERR : 0);
+
+		print_message("case: %s\n", c->name);
+		dma_run(state, c, false, &DO[0]);
+		dma_run(state, c, true, &DO[1]);
+		/* Each path used its own backend ops only. */
+		assert_int_equal(DO[0].dmavs, 0);
+		assert_int_equal(DO[1].reads + DO[1].writes, 0);
+		if (c->wrong_dir || c->no_write)
+			assert_int_equal(DO[1].dmavs, 0);
+		/* One interrupt, with the bus master's Interrupt bit. */
+		assert_int_equal(DO[0].level, 1);
+		assert_int_equal(DO[1].level, 1);
+		assert_int_equal(DO[0].raises, 1);
+		assert_int_equal(DO[1].raises, 1);
+		assert_int_equal(DO[0].alt, want);
+		assert_int_equal(DO[1].alt, want);
+		assert_int_equal(DO[1].status, want);
+		assert_int_equal(DO[0].error, c->error);
+		assert_int_equal(DO[1].error, c->error);
+		assert_int_equal(DO[1].nsector, DO[0].nsector);
+		assert_memory_equal(&DO[1].stats, &DO[0].stats,
+				    sizeof(DO[0].stats));
+		if (!c->error)
+			assert_int_equal(DO[1].lba, c->lba + c->count - 1);
+		expect_direct(c);
+	}
+}
+
+static uint32_t rng_state;
+
+static uint32_t rng(void)
+{
+	/* xorshift32: reproducible, no libc state. */
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 17;
+	rng_state ^= rng_state << 5;
+	return rng_state;
+}
+
+/*
+ * Random tables that cover the transfer (exactly or with room to spare,
+ * with or without EOT), random addresses and counts: successful commands,
+ * where nothing at all may differ between the paths.
+ */
+static void test_dmav_random_tables(void **state)
+{
+	static const uint8_t cmds[] = {ATA_CMD_READ_DMA, ATA_CMD_READ_DMA_EXT,
+				       ATA_CMD_WRITE_DMA,
+				       ATA_CMD_WRITE_DMA_EXT};
+	static uint32_t raw[2 * 1024];
+	unsigned iter;
+
+	rng_state = 0x9e3779b9u;
+	for (iter = 0; iter < 120; iter++) {
+		struct dma_case c = {.name = "random", .bm = INTR};
+		uint64_t need, have = 0;
+		unsigned n = 0;
+
+		c.cmd = cmds[rng() % ARRAY_SIZE(cmds)];
+		c.count = 1 + rng() % (is_ext(c.cmd) ? 700 : 256);
+		c.lba = rng() % (STORED + 200 - c.count);
+		c.start_first = rng() & 1;
+		c.wcache_off = rng() % 4 == 0;
+		need = (uint64_t)c.count * IDE_SECTOR_SIZE;
+		while (have < need) {
+			uint32_t kind = rng() % 6, count, addr;
+
+			count = kind == 0   ? 0
+				: kind == 1 ? 2 * (1 + rng() % 8)
+					    : 2 * (1 + rng() % 0x3000);
+			/* Bit 0 of either field is ignored by the hardware. */
+			addr = 0x10000 + rng() % (MEM_SIZE - 0x20000);
+			addr |= rng() % 8 == 0;
+			count |= rng() % 8 == 0;
+			raw[2 * n] = addr;
+			raw[2 * n + 1] = count;
+			have += (count & 0xfffe) ? (count & 0xfffe) : 0x10000;
+			n++;
+			assert_true(n < ARRAY_SIZE(raw) / 2);
+		}
+		if (rng() % 3 == 0) { /* room to spare */
+			raw[2 * n] = 0x10000;
+			raw[2 * n + 1] = 0x200;
+			have += 0x200;
+			n++;
+		}
+		if (rng() % 5)
+			raw[2 * n - 1] |= BMDMA_PRD_EOT;
+		/* Active clears only when the EOT region is drained. */
+		if (have > need || !(raw[2 * n - 1] & BMDMA_PRD_EOT))
+			c.bm |= ACT;
+		c.raw = raw;
+		c.nraw = n;
+		dma_run(state, &c, false, &DO[0]);
+		dma_run(state, &c, true, &DO[1]);
+		assert_int_equal(DO[0].error, 0);
+		assert_int_equal(DO[1].status, READY);
+		assert_int_equal(DO[1].alt, DO[0].alt);
+		assert_int_equal(DO[1].raises, 1);
+		assert_int_equal(DO[1].lba, c.lba + c.count - 1);
+		if (c.wcache_off && c.count > 128 && !is_read(c.cmd))
+			c.differ |= DIFF_FLUSH;
+		expect_direct(&c);
+	}
+}
+
+static void test_dmav_batches(void **state)
+{
+	static const struct dma_case big = {
+		.cmd = ATA_CMD_READ_DMA_EXT,
+		.lba = 5000,
+		.count = 65536,
+		.prd = {{R, 0, 512, 0}},
+	};
+	static const struct dma_case tiny = {
+		.cmd = ATA_CMD_WRITE_DMA_EXT,
+		.lba = 3000,
+		.count = 2,
+		.prd = {{R, 6, 1, 0}, {R + 0x10, 2, 299, 2},
+			{R + 0x1000, 420, 1, 0}},
+	};
+	struct fake *f;
+
+	/* 512 regions of 64 KiB: two calls of 256 segments, 16 MiB each. */
+	dma_run(state, &big, true, &DO[1]);
+	f = *state;
+	assert_int_equal(f->dmavs, 2);
+	assert_int_equal(f->dmav_segs, 512);
+	assert_int_equal(f->dmav_nseg[0], 256);
+	assert_int_equal(f->dmav_nseg[1], 256);
+	assert_int_equal(f->dmav_off[0], 5000ull * IDE_SECTOR_SIZE);
+	assert_int_equal(f->dmav_bytes[0], 16u << 20);
+	assert_int_equal(f->dmav_off[1],
+			 5000ull * IDE_SECTOR_SIZE + (16u << 20));
+	assert_int_equal(f->dmav_bytes[1], 16u << 20);
+	assert_int_equal(f->sect_read, 65536);
+	/* The second batch starts where the first ended, off a sector. */
+	dma_run(state, &tiny, true, &DO[1]);
+	f = *state;
+	assert_int_equal(f->dmavs, 2);
+	assert_int_equal(f->dmav_nseg[0], 256);
+	assert_int_equal(f->dmav_off[0], 3000ull * IDE_SECTOR_SIZE);
+	assert_int_equal(f->dmav_bytes[0], 6 + 255 * 2);
+	assert_int_equal(f->dmav_nseg[1], 45);
+	assert_int_equal(f->dmav_off[1], 3000ull * IDE_SECTOR_SIZE + 516);
+	assert_int_equal(f->dmav_bytes[1], 44 * 2 + 420);
+	assert_memory_equal(f->disk + 3000 * IDE_SECTOR_SIZE, f->mem + R, 6);
+	assert_memory_equal(f->disk + 3000 * IDE_SECTOR_SIZE + 6,
+			    f->mem + R + 0x10, 299 * 2);
+	assert_memory_equal(f->disk + 3000 * IDE_SECTOR_SIZE + 604,
+			    f->mem + R + 0x1000, 420);
+}
+
+/* A short write table over several batches: earlier batches are written. */
+static void test_dmav_short_write_batches(void **state)
+{
+	/* 300 regions of one sector for a 1000-sector write. */
+	static const struct dma_case c = {
+		.cmd = ATA_CMD_WRITE_DMA_EXT,
+		.lba = 100,
+		.count = 1000,
+		.prd = {{R, 0x200, 300, 0x200}},
+	};
+	struct fake *f;
+
+	dma_run(state, &c, true, &DO[1]);
+	f = *state;
+	assert_int_equal(DO[1].error, IDE_ER_ABRT);
+	assert_int_equal(DO[1].lba, 100);
+	/* The first 256 regions went out in one call, the rest did not. */
+	assert_int_equal(f->dmavs, 1);
+	assert_int_equal(f->sect_written, 256);
+	assert_memory_equal(f->disk + 100 * IDE_SECTOR_SIZE, f->mem + R,
+			    256 * IDE_SECTOR_SIZE);
+	assert_memory_equal(f->disk + 356 * IDE_SECTOR_SIZE,
+			    DO[2].disk + 356 * IDE_SECTOR_SIZE,
+			    44 * IDE_SECTOR_SIZE);
+	assert_int_equal(DO[1].bm, INTR);
+	assert_int_equal(f->ch.bm.stats.short_tbl, 1);
+	assert_int_equal(f->ch.drive[0].stats.dma_errors, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1048,6 +1698,14 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_dma_srst_cancels, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_dmav_matches_buffered,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dmav_random_tables, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_dmav_batches, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_dmav_short_write_batches,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
