@@ -133,6 +133,7 @@ void bmdma_fail(struct bmdma *bm)
 	bm->bmis |= BMDMA_ST_ERROR;
 	bm->bmis &= (uint8_t)~BMDMA_ST_ACTIVE;
 	bm->table_end = true;
+	bm->cur_count = 0; /* nothing more of this region, either */
 }
 
 void bmdma_irq_edge(struct bmdma *bm)
