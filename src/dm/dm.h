@@ -88,7 +88,7 @@ unsigned channel_process(struct dm *dm);
 /* Runs the DM until hv goes away. */
 void channel_run(struct dm *dm) __attribute__((noreturn));
 
-/* devices.c: the static device table. */
+/* devices.c: the static device table (adapters in dev/). */
 int devices_create(struct dm *dm, const char *spec) must_check;
 void devices_list(void);
 

@@ -235,7 +235,7 @@ static int env_apply(struct env *e, int log)
 	memset(&dm, 0, sizeof(dm));
 	dm.seccomp_log = log;
 	if (test_disks) {
-		/* As idectl_create records them for dm_seccomp_apply. */
+		/* As dev_ide_create records them for dm_seccomp_apply. */
 		dm.disk_fd[0] = TEST_DISK_RW_FD;
 		dm.disk_rw[0] = 1;
 		dm.disk_fd[1] = TEST_DISK_RO_FD;

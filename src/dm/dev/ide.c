@@ -5,20 +5,19 @@
  * through BAR4, and up to four drives whose images arrive as fds from the
  * monitor. The IDE, ATA, ATAPI and bus-master logic are the pure models in
  * src/dm/hw/; this file binds them to ports, the PCI function, IRQs, guest
- * memory (one bounds-checked helper) and the disk fds.
+ * memory (dm_dev_guest_rw, the one bounds-checked helper) and the disk fds.
  *
  * Spec: "piix3_ide[,hda=FD:rw|ro:disk|cdrom]..." for hda..hdd.
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "common/log.h"
-#include "dm/idectl.h"
+#include "dm/dev/dev.h"
 #include "dm/hw/ide.h"
 #include "dm/hw/pci_cfg.h"
 
@@ -151,22 +150,15 @@ static const struct ide_backend_ops idectl_be = {
 
 /* ---- channel callbacks ---- */
 
-static int idectl_dma(struct idectl *ctl, uint64_t gpa, void *buf,
-		      size_t len, bool to_guest)
+static int idectl_dma_rw(void *opaque, uint64_t gpa, void *buf, size_t len,
+			 bool to_guest)
 {
-	uint8_t *p;
+	struct idectl *ctl = opaque;
 
 	/* No DMA unless the guest enabled bus mastering. */
 	if (!(pci_cfg_get16(&ctl->pci, PCI_CFG_COMMAND) & PCI_CFG_CMD_MASTER))
 		return -EFAULT;
-	p = guestmem_ptr(&ctl->dev->dm->mem, gpa, len);
-	if (!p)
-		return -EFAULT;
-	if (to_guest)
-		memcpy(p, buf, len);
-	else
-		memcpy(buf, p, len);
-	return 0;
+	return dm_dev_guest_rw(ctl->dev, gpa, buf, len, to_guest);
 }
 
 /*
@@ -202,12 +194,6 @@ static void idectl_irq1(void *opaque, int level)
 	struct idectl *ctl = opaque;
 
 	dm_set_irq(ctl->dev->dm, 15, level);
-}
-
-static int idectl_dma_rw(void *opaque, uint64_t gpa, void *buf, size_t len,
-			 bool to_guest)
-{
-	return idectl_dma(opaque, gpa, buf, len, to_guest);
 }
 
 static const struct ide_ops idectl_ops[2] = {
@@ -358,13 +344,14 @@ static int idectl_attach(struct idectl *ctl, const char *tok)
 			      d->bytes / 512, "safepc disk", serial);
 }
 
-int idectl_create(struct dm *dm, struct dm_dev *dev, const char *spec)
+int dev_ide_create(struct dm *dm, struct dm_dev *dev,
+		   const struct dev_opts *o)
 {
 	static const uint16_t ports[][2] = {
 		{ 0x1f0, 0x1f7 }, { 0x3f6, 0x3f6 },
 		{ 0x170, 0x177 }, { 0x376, 0x376 },
 	};
-	struct idectl *ctl = calloc(1, sizeof(*ctl));
+	struct idectl *ctl = dm_dev_alloc(dev, sizeof(*ctl), &idectl_dev_ops);
 	char buf[256], *tok, *save = NULL;
 	unsigned i;
 	int r;
@@ -372,12 +359,10 @@ int idectl_create(struct dm *dm, struct dm_dev *dev, const char *spec)
 	if (!ctl)
 		return -ENOMEM;
 	ctl->dev = dev;
-	dev->state = ctl;
-	dev->ops = &idectl_dev_ops;
 	for (i = 0; i < 2; i++)
 		ide_init(&ctl->ch[i], &idectl_ops[i], ctl);
 
-	if (snprintf(buf, sizeof(buf), "%s", spec) >= (int)sizeof(buf))
+	if (snprintf(buf, sizeof(buf), "%s", o->spec) >= (int)sizeof(buf))
 		return -EINVAL;
 	strtok_r(buf, ",", &save); /* the name */
 	while ((tok = strtok_r(NULL, ",", &save))) {

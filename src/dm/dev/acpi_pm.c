@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Adapter for the ACPI PM1a registers (hw/acpi_pm.c): a 64-byte aligned
+ * block of ports (0x600 by default) whose soft-off request powers the
+ * domain off.
+ */
+#include <errno.h>
+
+#include "dm/dev/dev.h"
+#include "dm/hw/acpi_pm.h"
+
+static void pm_poweroff(void *opaque)
+{
+	struct dm_dev *dev = opaque;
+
+	dm_shutdown(dev->dm, DM_OP_SHUTDOWN_POWEROFF, 0);
+}
+
+static const struct acpi_pm_ops pm_ops = { .poweroff = pm_poweroff };
+
+static uint64_t pm_read(struct dm_dev *dev, uint32_t type, uint64_t addr,
+			unsigned size)
+{
+	return acpi_pm_read(dev->state, (unsigned)(addr - dev->base), size);
+}
+
+static void pm_write(struct dm_dev *dev, uint32_t type, uint64_t addr,
+		     unsigned size, uint64_t val)
+{
+	acpi_pm_write(dev->state, (unsigned)(addr - dev->base), size,
+		      (uint32_t)val);
+}
+
+static const struct dm_dev_ops pm_dev_ops = {
+	.read = pm_read,
+	.write = pm_write,
+};
+
+int dev_acpi_pm_create(struct dm *dm, struct dm_dev *dev,
+		       const struct dev_opts *o)
+{
+	struct acpi_pm *s = dm_dev_alloc(dev, sizeof(*s), &pm_dev_ops);
+	uint64_t port = o->has_port ? o->port : 0x600;
+
+	if (!s)
+		return -ENOMEM;
+	if (port & 0x3f)
+		return -EINVAL;
+	dev->base = port;
+	acpi_pm_init(s, &pm_ops, dev);
+	return dm_map_range(dm, dev, DM_OP_RANGE_PORT, port, port + 0x3f, 0);
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Adapter for QEMU's fw_cfg interface (hw/fw_cfg.c) at 0x510-0x51B: the
+ * items SeaBIOS reads (RAM size, CPU count, serial console, boot order
+ * from the spec's "boot=" letters), and its DMA interface on guest memory.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "dm/dev/dev.h"
+#include "dm/hw/fw_cfg.h"
+
+/* Guest memory for fw_cfg's DMA interface, checked by the one helper. */
+static int fwcfg_dma(void *opaque, uint64_t gpa, void *buf, uint32_t len,
+		     bool is_write)
+{
+	return dm_dev_guest_rw(opaque, gpa, buf, len, is_write);
+}
+
+static const struct fw_cfg_ops fwcfg_cb = { .dma_rw = fwcfg_dma };
+
+static uint64_t fwcfg_read(struct dm_dev *dev, uint32_t type, uint64_t addr,
+			   unsigned size)
+{
+	return fw_cfg_read(dev->state, (unsigned)(addr - dev->base), size);
+}
+
+static void fwcfg_write(struct dm_dev *dev, uint32_t type, uint64_t addr,
+			unsigned size, uint64_t val)
+{
+	fw_cfg_write(dev->state, (unsigned)(addr - dev->base), size,
+		     (uint32_t)val);
+}
+
+static const struct dm_dev_ops fwcfg_ops = { .read = fwcfg_read,
+					     .write = fwcfg_write };
+
+/* SeaBIOS' bootorder file: the IDE disk (hda) and the CD (hdc). */
+static void fwcfg_bootorder(const char *boot, char *order, size_t size)
+{
+	static const char *const hda = "/pci@i0cf8/*@1,1/drive@0/disk@0\n";
+	static const char *const hdc = "/pci@i0cf8/*@1,1/drive@1/disk@0\n";
+	const char *b;
+
+	order[0] = 0;
+	for (b = boot; *b; b++)
+		strncat(order, *b == 'c' ? hda : hdc,
+			size - strlen(order) - 1);
+}
+
+int dev_fw_cfg_create(struct dm *dm, struct dm_dev *dev,
+		      const struct dev_opts *o)
+{
+	struct fw_cfg *s = dm_dev_alloc(dev, sizeof(*s), &fwcfg_ops);
+	static const uint16_t sercon = 0x3f8;
+	char bootorder[128];
+	int r;
+
+	if (!s)
+		return -ENOMEM;
+	fwcfg_bootorder(o->boot, bootorder, sizeof(bootorder));
+	dev->base = FW_CFG_IO_BASE;
+	fw_cfg_init(s, &fwcfg_cb, dev);
+	r = fw_cfg_add_u64(s, FW_CFG_RAM_SIZE, dm->ram_bytes);
+	if (!r)
+		r = fw_cfg_add_u16(s, FW_CFG_NB_CPUS, (uint16_t)dm->nr_slots);
+	if (!r)
+		r = fw_cfg_add_u16(s, FW_CFG_MAX_CPUS, (uint16_t)dm->nr_slots);
+	if (!r)
+		r = fw_cfg_add_u16(s, FW_CFG_NOGRAPHIC, 1);
+	/* SeaBIOS' serial console: the BIOS screen on COM1. */
+	if (!r)
+		r = fw_cfg_add_file(s, "etc/sercon-port", &sercon,
+				    sizeof(sercon)) < 0;
+	if (!r && *bootorder)
+		r = fw_cfg_add_file(s, "bootorder", bootorder,
+				    strlen(bootorder)) < 0;
+	if (r)
+		return r < 0 ? r : -ENOSPC;
+	return dm_map_range(dm, dev, DM_OP_RANGE_PORT, FW_CFG_IO_BASE,
+			    FW_CFG_IO_BASE + FW_CFG_IO_SIZE - 1, 0);
+}
