@@ -221,8 +221,8 @@ static void idectl_bar_changed(void *opaque, unsigned bar, uint64_t addr,
 	}
 	if (!enabled)
 		return;
-	r = dm_map_range(dm, ctl->dev, DM_OP_RANGE_PORT, addr, addr + 15,
-			 DM_OP_RANGE_POSTED_WRITES);
+	/* Synchronous: a Start write runs a whole DMA command. */
+	r = dm_map_range(dm, ctl->dev, DM_OP_RANGE_PORT, addr, addr + 15, 0);
 	if (r) {
 		log_guest(LOG_WARN, "BAR4 at 0x%llx: %s",
 			  (unsigned long long)addr, strerror(-r));
@@ -347,9 +347,26 @@ static int idectl_attach(struct idectl *ctl, const char *tok)
 int dev_ide_create(struct dm *dm, struct dm_dev *dev,
 		   const struct dev_opts *o)
 {
-	static const uint16_t ports[][2] = {
-		{ 0x1f0, 0x1f7 }, { 0x3f6, 0x3f6 },
-		{ 0x170, 0x177 }, { 0x376, 0x376 },
+	/*
+	 * The task-file registers and the data port are posted: a PIO write
+	 * (rep outsw exits once per word) costs hv one ring entry instead of
+	 * a round trip to this process, and no posted write does more than
+	 * move one word or finish one PIO block. The Command and Device
+	 * Control registers are synchronous: a command can start a 32 MiB
+	 * transfer, which must not queue up unseen behind hv's timeout, and
+	 * nIEN/SRST must take effect before the guest's next instruction (no
+	 * late IRQ after nIEN). Order holds because the channel drains the
+	 * ring before it serves any request, and every result the guest can
+	 * see comes from a read or from a synchronous write.
+	 */
+	static const struct {
+		uint16_t first, last;
+		uint32_t flags;
+	} ports[] = {
+		{ 0x1f0, 0x1f6, DM_OP_RANGE_POSTED_WRITES }, { 0x1f7, 0x1f7, 0 },
+		{ 0x3f6, 0x3f6, 0 },
+		{ 0x170, 0x176, DM_OP_RANGE_POSTED_WRITES }, { 0x177, 0x177, 0 },
+		{ 0x376, 0x376, 0 },
 	};
 	struct idectl *ctl = dm_dev_alloc(dev, sizeof(*ctl), &idectl_dev_ops);
 	char buf[256], *tok, *save = NULL;
@@ -387,15 +404,8 @@ int dev_ide_create(struct dm *dm, struct dm_dev *dev,
 	if (r)
 		return r;
 	r = dm_map_range(dm, dev, DM_OP_RANGE_PCI, IDECTL_BDF, IDECTL_BDF, 0);
-	/*
-	 * Register writes are posted: a PIO write (rep outsw exits once per
-	 * word) costs hv one ring entry instead of a round trip to this
-	 * process. Order holds because the channel drains the ring before it
-	 * serves any read, and every result the guest can see (status, data,
-	 * the bus-master registers, the IRQ after a read) comes from a read.
-	 */
-	for (i = 0; !r && i < 4; i++)
-		r = dm_map_range(dm, dev, DM_OP_RANGE_PORT, ports[i][0],
-				 ports[i][1], DM_OP_RANGE_POSTED_WRITES);
+	for (i = 0; !r && i < ARRAY_SIZE(ports); i++)
+		r = dm_map_range(dm, dev, DM_OP_RANGE_PORT, ports[i].first,
+				 ports[i].last, ports[i].flags);
 	return r;
 }
