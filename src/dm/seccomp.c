@@ -17,6 +17,8 @@
 #include "common/log.h"
 #include "common/seccomp_table.h"
 #include "common/util.h"
+#include <stdio.h>
+
 #include "dm/dm.h"
 #include "dm/seccomp.h"
 
@@ -129,7 +131,20 @@ int dm_seccomp_apply(struct dm *dm)
 
 int dm_seccomp_print(void)
 {
-	return seccomp_table_print("safepc-dm", "kill the process "
-				   "(dm_seccomp = \"log\": log it)",
-				   dm_seccomp_rules, dm_seccomp_nr_rules);
+	int r = seccomp_table_print("safepc-dm", "kill the process "
+				    "(dm_seccomp = \"log\": log it)",
+				    dm_seccomp_rules, dm_seccomp_nr_rules);
+
+	/* The rules dm_seccomp_disk_rules() adds when the DM hosts disks. */
+	printf("pread64\ton a disk fd only\tdisk\tPIO and ATAPI reads "
+	       "(idectl_be_read)\n"
+	       "preadv\ton a disk fd only\tdisk\tbus-master DMA reads "
+	       "straight into guest RAM (idectl_be_dmav)\n"
+	       "pwrite64\ton a writable disk fd only\tdisk\tPIO writes "
+	       "(idectl_be_write)\n"
+	       "pwritev\ton a writable disk fd only\tdisk\tbus-master DMA "
+	       "writes straight from guest RAM (idectl_be_dmav)\n"
+	       "fdatasync\ton a writable disk fd only\tdisk\tFLUSH CACHE "
+	       "(idectl_be_flush)\n");
+	return r;
 }

@@ -608,8 +608,11 @@ static int domcfg_parse_disk(struct domcfg_ctx *c, const struct xlcfg_entry *e,
 	ret = domcfg_resolve(c, e, it->line, v, d->target, sizeof(d->target));
 	if (ret)
 		return ret;
+	/* Raw image files only: the IDE DM sizes a disk with fstat() and its
+	 * file-size limit covers regular files, so a block device would be
+	 * refused at start-up; say so here instead. */
 	return domcfg_check_file(c, e, it->line, d->target, !d->readonly,
-				 true);
+				 false);
 }
 
 static int domcfg_key_disk(struct domcfg_ctx *c, const struct xlcfg_entry *e)

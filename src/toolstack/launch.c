@@ -688,7 +688,9 @@ static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
 			s.fds[LAUNCH_DM_FD_FIRST_EXTRA + j] = f->disks[j];
 			if (c->disks[j].readonly)
 				ro_fds |= 1ull << (LAUNCH_DM_FD_FIRST_EXTRA + j);
-			if (fstat(f->disks[j], &st) == 0 &&
+			/* The file-size limit: the largest writable image. */
+			if (!c->disks[j].readonly &&
+			    fstat(f->disks[j], &st) == 0 &&
 			    (unsigned long)st.st_size > s.fsize)
 				s.fsize = (unsigned long)st.st_size;
 		}

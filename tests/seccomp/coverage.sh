@@ -6,12 +6,15 @@
 #
 #   tests/seccomp/coverage.sh BUILD_DIR
 #
-# Runs the guest programs serial, rtc, irq and smp (tests/guest/unittests.cfg)
-# under `safepc create` inside `strace -f`, collects the syscalls each jailed
+# Runs the guest programs serial, rtc, irq, smp and ide (tests/guest/
+# unittests.cfg; ide with its pattern disk, so the IDE DM runs) under
+# `safepc create` inside `strace -f`, collects the syscalls each jailed
 # hv and DM process (and its threads) made after its filter was installed
 # (the successful `seccomp(SECCOMP_SET_MODE_FILTER, ...)`), and checks them
 # against `safepc-hv --print-allowlist` and `safepc-dm --print-allowlist`:
-#   - every rule marked "always" must appear (an ioctl rule by its request);
+#   - every rule marked "always" must appear (an ioctl rule by its request),
+#     and so must the DM's "disk" rules (the ide run reads and writes by
+#     PIO and DMA and flushes);
 #   - nothing outside the allowlist may appear (it would have been killed).
 # Rules marked "rare" are listed as seen or not, for information.
 #
@@ -30,7 +33,7 @@ table=$here/../guest/unittests.cfg
 build=${1:-}
 [ -n "$build" ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
 build=$(cd "$build" && pwd)
-programs=(serial rtc irq smp)
+programs=(serial rtc irq smp ide)
 
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "not root (the jail needs it)"
@@ -124,6 +127,7 @@ for p in "${programs[@]}"; do
 	extra=$(cfg_get "$p" extra "")
 	timeout=$(cfg_get "$p" timeout 60)
 	status=$(cfg_get "$p" status 1)
+	disk=$(cfg_get "$p" disk "")
 	cat > "$tmp/$p.cfg" <<-CFG
 	name = "seccov-$p-$$"
 	memory = 128
@@ -131,6 +135,12 @@ for p in "${programs[@]}"; do
 	kernel = "$build/tests/guest/$p.elf"
 	extra = "$extra"
 	CFG
+	if [ -n "$disk" ]; then
+		python3 "$here/../guest/mkpattern.py" create "$tmp/$p.img" \
+			"$disk" || { echo "FAIL: mkpattern.py for $p"; exit 1; }
+		echo "disk = [ 'format=raw, vdev=hda, access=rw," \
+			"target=$tmp/$p.img' ]" >> "$tmp/$p.cfg"
+	fi
 	# strace slows the domain down: twice the table's timeout.
 	timeout -k 5 $((timeout * 2)) strace -f -qq --decode-pids=pidns \
 		-o "$tmp/$p.strace" "$build/safepc" create -F "$tmp/$p.cfg" \
@@ -183,6 +193,10 @@ for k in hv dm; do
 		fi
 		if [ "$when" = rare ]; then
 			rare_unseen+=("$name")
+		elif [ "$when" = disk ]; then
+			missing+=("$name")
+			echo "FAIL: $k: disk rule '$name' ($filter) was not" \
+				"used by the ide run: $why"
 		else
 			missing+=("$name")
 			echo "FAIL: $k: '$name' ($filter) is allowlisted as always" \

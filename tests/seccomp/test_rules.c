@@ -555,23 +555,28 @@ static long call_disk_pread(long fd)
 {
 	char buf[512];
 
-	return syscall(SYS_pread64, fd, buf, sizeof(buf), 0);
+	return pread((int)fd, buf, sizeof(buf), 0);
 }
 
 static long call_disk_pwrite(long fd)
 {
 	static const char buf[512] = "safepc";
 
-	return syscall(SYS_pwrite64, fd, buf, sizeof(buf), 512);
+	return pwrite((int)fd, buf, sizeof(buf), 512);
 }
 
+/*
+ * Through libc, as the DM calls them (a libc that switched to another
+ * system call, e.g. preadv2, would show up here as a kill). Only fds that
+ * fit an int: the high-bits probes use syscall() directly.
+ */
 /* The vector forms, as the IDE DM's bus-master DMA uses them. */
 static long call_disk_preadv(long fd)
 {
 	char buf[512];
 	struct iovec v = { .iov_base = buf, .iov_len = sizeof(buf) };
 
-	return syscall(SYS_preadv, fd, &v, 1, 0, 0);
+	return preadv((int)fd, &v, 1, 0);
 }
 
 static long call_disk_pwritev(long fd)
@@ -579,7 +584,7 @@ static long call_disk_pwritev(long fd)
 	static char buf[512] = "safepc";
 	struct iovec v = { .iov_base = buf, .iov_len = sizeof(buf) };
 
-	return syscall(SYS_pwritev, fd, &v, 1, 512, 0);
+	return pwritev((int)fd, &v, 1, 512);
 }
 
 static long call_preadv_disk_rw(struct env *e)
@@ -676,7 +681,10 @@ static long call_pread_disk_high_bits(struct env *e)
 {
 	/* The kernel would use the low 32 bits (the disk); the filter
 	 * compares all 64 and must not be fooled either way. */
-	return call_disk_pread((long)TEST_DISK_RW_FD | (1l << 32));
+	char buf[512];
+
+	return syscall(SYS_pread64, (long)TEST_DISK_RW_FD | (1l << 32), buf,
+		       sizeof(buf), 0);
 }
 
 /* ---- Forbidden calls (harmless even if the filter let them through) -- */
