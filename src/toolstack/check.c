@@ -1409,7 +1409,7 @@ static const char *const check_fdclass_names[] = {
 
 /* Manifest kinds and the class each must be (socket type: 5 seqpacket,
  * 1 stream; 0 when the class is not a socket). A disk image may be a
- * regular file or a block device (domcfg allows both). */
+ * regular file (all domcfg accepts) or a block device. */
 static const struct {
 	const char *kind;
 	enum check_fdclass cls;

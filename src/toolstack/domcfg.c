@@ -116,8 +116,7 @@ static int domcfg_resolve(struct domcfg_ctx *c, const struct xlcfg_entry *e,
  * `rw`). stat() first, so that FIFOs and devices are never opened.
  */
 static int domcfg_check_file(struct domcfg_ctx *c, const struct xlcfg_entry *e,
-			     unsigned line, const char *path, bool rw,
-			     bool allow_blk)
+			     unsigned line, const char *path, bool rw)
 {
 	struct stat st;
 	int fd;
@@ -129,9 +128,9 @@ static int domcfg_check_file(struct domcfg_ctx *c, const struct xlcfg_entry *e,
 				   strerror(errno));
 	if (S_ISDIR(st.st_mode))
 		return domcfg_fail(c, e, line, "%s is a directory", path);
-	if (!S_ISREG(st.st_mode) && !(allow_blk && S_ISBLK(st.st_mode)))
-		return domcfg_fail(c, e, line, "%s is not a regular file%s",
-				   path, allow_blk ? " or block device" : "");
+	if (!S_ISREG(st.st_mode))
+		return domcfg_fail(c, e, line, "%s is not a regular file",
+				   path);
 	fd = open(path, (rw ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOCTTY |
 				O_NONBLOCK);
 	if (fd < 0)
@@ -150,7 +149,7 @@ static int domcfg_path_key(struct domcfg_ctx *c, const struct xlcfg_entry *e,
 	if (!ret)
 		ret = domcfg_resolve(c, e, 0, e->str, out, DOMCFG_PATH_MAX);
 	if (!ret)
-		ret = domcfg_check_file(c, e, 0, out, false, false);
+		ret = domcfg_check_file(c, e, 0, out, false);
 	return ret;
 }
 
@@ -324,7 +323,7 @@ static int domcfg_key_modules(struct domcfg_ctx *c,
 				     sizeof(m->path));
 		if (ret)
 			return ret;
-		ret = domcfg_check_file(c, e, it->line, m->path, false, false);
+		ret = domcfg_check_file(c, e, it->line, m->path, false);
 		if (ret)
 			return ret;
 		snprintf(m->args, sizeof(m->args), "%s", end);
@@ -611,8 +610,7 @@ static int domcfg_parse_disk(struct domcfg_ctx *c, const struct xlcfg_entry *e,
 	/* Raw image files only: the IDE DM sizes a disk with fstat() and its
 	 * file-size limit covers regular files, so a block device would be
 	 * refused at start-up; say so here instead. */
-	return domcfg_check_file(c, e, it->line, d->target, !d->readonly,
-				 false);
+	return domcfg_check_file(c, e, it->line, d->target, !d->readonly);
 }
 
 static int domcfg_key_disk(struct domcfg_ctx *c, const struct xlcfg_entry *e)
