@@ -221,8 +221,14 @@ static void idectl_bar_changed(void *opaque, unsigned bar, uint64_t addr,
 	}
 	if (!enabled)
 		return;
-	/* Synchronous: a Start write runs a whole DMA command. */
-	r = dm_map_range(dm, ctl->dev, DM_OP_RANGE_PORT, addr, addr + 15, 0);
+	/*
+	 * Posted: a Start write runs at most the one DMA command that the
+	 * last (synchronous) Command write left waiting, so at most one
+	 * transfer can queue behind hv's back, and the vCPU goes on while
+	 * it runs, as on hardware.
+	 */
+	r = dm_map_range(dm, ctl->dev, DM_OP_RANGE_PORT, addr, addr + 15,
+			 DM_OP_RANGE_POSTED_WRITES);
 	if (r) {
 		log_guest(LOG_WARN, "BAR4 at 0x%llx: %s",
 			  (unsigned long long)addr, strerror(-r));
