@@ -149,19 +149,20 @@ static int h_disk_flush(void *o)
 	return h->fail_flush ? -5 : 0;
 }
 
-/* The drive whose ATA DMA command is running: exactly one. */
+/*
+ * The drive whose ATA DMA command is running. Both drives of a channel
+ * may hold a DMA command (each was given one while the bus master was
+ * stopped); the channel runs the selected drive's first, else the
+ * other's, as ide_dma_kick() does.
+ */
 static const struct ide_drive *h_dma_drive(struct harness *h, bool to_guest)
 {
 	enum ide_dma want = to_guest ? IDE_DMA_ATA_READ : IDE_DMA_ATA_WRITE;
-	const struct ide_drive *d = NULL;
-	unsigned i;
+	const struct ide_drive *d = &h->ch.drive[h->ch.sel & 1];
 
-	for (i = 0; i < 2; i++)
-		if (h->ch.drive[i].dma == want) {
-			check(!d);
-			d = &h->ch.drive[i];
-		}
-	check(d != NULL);
+	if (d->dma == IDE_DMA_NONE)
+		d = &h->ch.drive[!(h->ch.sel & 1)];
+	check(d->dma == want);
 	check(d->kind == IDE_ATA);
 	return d;
 }
