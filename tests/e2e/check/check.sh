@@ -30,28 +30,10 @@ if [ -z "$case" ] || [ -z "$build" ] || [ $# -ne 2 ]; then
 	exit 2
 fi
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-failed=0
-fail() {
-	echo "FAIL: [$case] $*"
-	failed=1
-}
-
-[ "$(id -u)" = 0 ] || skip "must run as root (safepc builds jails)"
-[ -c /dev/kvm ] || skip "no /dev/kvm"
-build=$(cd "$build" 2>/dev/null && pwd) || skip "no build directory $2"
-src=$(cd "$(dirname "$0")/../../.." && pwd)
-safepc=$build/safepc
+# shellcheck source=tests/e2e/check/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_setup "$build"
 check=${SAFEPC_CHECK:-$safepc}
-demo=$build/tests/guest/demo.elf
-for f in safepc safepc-hv safepc-dm; do
-	[ -x "$build/$f" ] || skip "$build/$f not built"
-done
-[ -f "$demo" ] || skip "$demo not built (is the guest kit disabled?)"
-command -v python3 >/dev/null || skip "no python3 (to read --json)"
 
 # The FAIL rows each weakening must produce, in every process. Weakening
 # no_new_privs alone changes nothing visible: the programs load their
@@ -136,8 +118,6 @@ args=(create -F "$src/examples/demo.cfg" "name=$name" "kernel=$demo" extra=idle)
 ) >"$tmp/domain.log" 2>&1 &
 mon=$!
 
-# shellcheck source=tests/e2e/check/wait_domain.sh
-. "$(dirname "${BASH_SOURCE[0]}")/wait_domain.sh"
 if ! wait_domain "$name" "$mon" "$tmp/domain.log"; then
 	failed=1
 	exit 1

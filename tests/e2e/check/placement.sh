@@ -36,27 +36,9 @@ if [ $# -ne 2 ] || { [ "$case" != split ] && [ "$case" != single ]; }; then
 	exit 2
 fi
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-failed=0
-fail() {
-	echo "FAIL: [$case] $*"
-	failed=1
-}
-
-[ "$(id -u)" = 0 ] || skip "must run as root (safepc builds jails)"
-[ -c /dev/kvm ] || skip "no /dev/kvm"
-build=$(cd "$build" 2>/dev/null && pwd) || skip "no build directory $2"
-src=$(cd "$(dirname "$0")/../../.." && pwd)
-safepc=$build/safepc
-demo=$build/tests/guest/demo.elf
-for f in safepc safepc-hv safepc-dm; do
-	[ -x "$build/$f" ] || skip "$build/$f not built"
-done
-[ -f "$demo" ] || skip "$demo not built (is the guest kit disabled?)"
-command -v python3 >/dev/null || skip "no python3 (to read --json)"
+# shellcheck source=tests/e2e/check/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_setup "$build"
 
 tmp=$(mktemp -d /tmp/safepc-placement.XXXXXX) || exit 1
 name=plc-$case-$$
@@ -86,8 +68,6 @@ args=(create -F "$src/examples/demo.cfg" "name=$name" "kernel=$demo"
 "$safepc" "${args[@]}" >"$tmp/domain.log" 2>&1 &
 mon=$!
 
-# shellcheck source=tests/e2e/check/wait_domain.sh
-. "$(dirname "${BASH_SOURCE[0]}")/wait_domain.sh"
 if ! wait_domain "$name" "$mon" "$tmp/domain.log"; then
 	failed=1
 	exit 1

@@ -1,8 +1,39 @@
 # shellcheck shell=bash
+# The variables it sets and reads belong to the scripts that source it.
+# shellcheck disable=SC2034,SC2154
 # SPDX-License-Identifier: MIT
-# Sourced by check.sh and placement.sh: waits for a domain started in the
-# background to be fully up.
-#
+# Sourced by check.sh and placement.sh (after they set `case`): the
+# skip/fail helpers, the common preconditions, and waiting for a domain
+# started in the background to be fully up.
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+failed=0
+fail() {
+	echo "FAIL: [$case] $*"
+	failed=1
+}
+
+# e2e_setup BUILD_DIR: skips unless root, /dev/kvm, the three programs, the
+# demo guest and python3 are there; sets build, src, safepc and demo.
+e2e_setup() {
+	local f
+
+	[ "$(id -u)" = 0 ] || skip "must run as root (safepc builds jails)"
+	[ -c /dev/kvm ] || skip "no /dev/kvm"
+	build=$(cd "$1" 2>/dev/null && pwd) || skip "no build directory $1"
+	src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+	safepc=$build/safepc
+	demo=$build/tests/guest/demo.elf
+	for f in safepc safepc-hv safepc-dm; do
+		[ -x "$build/$f" ] || skip "$build/$f not built"
+	done
+	[ -f "$demo" ] || skip "$demo not built (is the guest kit disabled?)"
+	command -v python3 >/dev/null || skip "no python3 (to read --json)"
+}
+
 #   wait_domain NAME MONITOR_PID LOG
 #
 # Sets `state` to the domain's state file and returns 0 once the guest
