@@ -285,20 +285,24 @@ int ata_pio_cmd(struct ide_drive *d, uint8_t command, bool ext, bool write,
 	return ide_finish(d);
 }
 
+/* The READ/WRITE command for a transfer: [dma][write][ext]. */
+static const uint8_t ata_rw_cmds[2][2][2] = {
+	{ { ATA_CMD_READ_PIO, ATA_CMD_READ_PIO_EXT },
+	  { ATA_CMD_WRITE_PIO, ATA_CMD_WRITE_PIO_EXT } },
+	{ { ATA_CMD_READ_DMA, ATA_CMD_READ_DMA_EXT },
+	  { ATA_CMD_WRITE_DMA, ATA_CMD_WRITE_DMA_EXT } },
+};
+
 int ata_pio(struct ide_drive *d, bool write, uint64_t lba, unsigned count,
 	    void *buf)
 {
-	uint8_t command;
 	bool ext;
 	int r = ata_check(d, lba, count, &ext);
 
 	if (r < 0)
 		return r;
-	if (write)
-		command = ext ? ATA_CMD_WRITE_PIO_EXT : ATA_CMD_WRITE_PIO;
-	else
-		command = ext ? ATA_CMD_READ_PIO_EXT : ATA_CMD_READ_PIO;
-	return ata_pio_cmd(d, command, ext, write, lba, count, 1, buf);
+	return ata_pio_cmd(d, ata_rw_cmds[0][write][ext], ext, write, lba,
+			   count, 1, buf);
 }
 
 int ata_dma_cmd(struct ide_drive *d, uint8_t command, bool ext, bool write,
@@ -369,17 +373,13 @@ int ata_dma_cmd(struct ide_drive *d, uint8_t command, bool ext, bool write,
 int ata_dma(struct ide_drive *d, bool write, uint64_t lba, unsigned count,
 	    void *buf)
 {
-	uint8_t command;
 	bool ext;
 	int r = ata_check(d, lba, count, &ext);
 
 	if (r < 0)
 		return r;
-	if (write)
-		command = ext ? ATA_CMD_WRITE_DMA_EXT : ATA_CMD_WRITE_DMA;
-	else
-		command = ext ? ATA_CMD_READ_DMA_EXT : ATA_CMD_READ_DMA;
-	return ata_dma_cmd(d, command, ext, write, lba, count, buf);
+	return ata_dma_cmd(d, ata_rw_cmds[1][write][ext], ext, write, lba,
+			   count, buf);
 }
 
 static int ata_nodata_ms(struct ide_drive *d, uint8_t command,
