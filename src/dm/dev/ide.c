@@ -75,6 +75,8 @@ static int idectl_be_write(void *o, uint64_t lba, const void *buf,
 
 		if (n < 0)
 			return -errno;
+		if (n == 0)
+			return -EIO; /* never loop on a write that moves nothing */
 		done += (size_t)n;
 	}
 	return 0;
