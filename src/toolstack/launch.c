@@ -461,7 +461,10 @@ static int launch_open_resources(struct launch_domain *d,
 	f->devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	f->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (f->kvm < 0) {
-		snprintf(err, errlen, "cannot open /dev/kvm: %s",
+		snprintf(err, errlen,
+			 "cannot open /dev/kvm (%s): this host offers no KVM; "
+			 "load kvm_intel or kvm_amd, or run where /dev/kvm "
+			 "exists",
 			 strerror(errno));
 		return -1;
 	}
