@@ -705,6 +705,28 @@ static int domcfg_key_dm_placement(struct domcfg_ctx *c,
 	return ret;
 }
 
+static const char *const domcfg_accel_names[] = { "auto", "kvm", "soft",
+						  NULL };
+
+const char *domcfg_accel_name(enum domcfg_accel a)
+{
+	if ((unsigned)a < ARRAY_SIZE(domcfg_accel_names) - 1)
+		return domcfg_accel_names[a];
+	return "?";
+}
+
+/* accel: only a wish here; whether KVM really works is a property of the
+ * host at start time, so launch.c probes /dev/kvm then, not the parser. */
+static int domcfg_key_accel(struct domcfg_ctx *c, const struct xlcfg_entry *e)
+{
+	int v, ret = domcfg_enum(c, e, domcfg_accel_names,
+				 "auto, kvm or soft", &v);
+
+	if (!ret)
+		c->dc->accel = (enum domcfg_accel)v;
+	return ret;
+}
+
 /* Names accepted in jail_weaken, in the order of the JAIL_WEAKEN_* bits. */
 const char *const domcfg_weaken_names[] = {
 	"seccomp", "netns", "ipcns", "utsns", "pidns", "root", "caps",
@@ -769,6 +791,7 @@ static const struct domcfg_key {
 	{ "dm_seccomp", domcfg_key_dm_seccomp },
 	{ "dm_placement", domcfg_key_dm_placement },
 	{ "jail_weaken", domcfg_key_jail_weaken },
+	{ "accel", domcfg_key_accel },
 };
 
 int domcfg_from_xlcfg_flags(const struct xlcfg *cfg, struct domcfg *out,
@@ -793,6 +816,7 @@ int domcfg_from_xlcfg_flags(const struct xlcfg *cfg, struct domcfg *out,
 	snprintf(out->boot, sizeof(out->boot), "cd");
 	out->dm_seccomp = DOMCFG_SECCOMP_KILL;
 	out->dm_placement = DOMCFG_PLACEMENT_SPLIT;
+	out->accel = DOMCFG_ACCEL_AUTO;
 
 	for (i = 0; i < xlcfg_count(cfg); i++) {
 		const struct xlcfg_entry *e = xlcfg_entry_at(cfg, i);
@@ -855,10 +879,12 @@ void domcfg_dump(const struct domcfg *dc, FILE *f)
 			dc->disks[i].readonly ? "ro" : "rw",
 			dc->disks[i].target);
 	fprintf(f, "firmware = \"%s\"%s%s\nboot = \"%s\"\n"
-		   "dm_seccomp = \"%s\"\ndm_placement = \"%s\"\n",
+		   "dm_seccomp = \"%s\"\ndm_placement = \"%s\"\n"
+		   "accel = \"%s\"\n",
 		(unsigned)dc->firmware < 3 ? fw[dc->firmware] : "?",
 		dc->firmware == DOMCFG_FIRMWARE_PATH ? " " : "",
 		dc->firmware == DOMCFG_FIRMWARE_PATH ? dc->firmware_path : "",
 		dc->boot, dc->dm_seccomp == DOMCFG_SECCOMP_LOG ? "log" : "kill",
-		domcfg_placement_name(dc->dm_placement));
+		domcfg_placement_name(dc->dm_placement),
+		domcfg_accel_name(dc->accel));
 }

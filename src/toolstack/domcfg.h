@@ -41,6 +41,11 @@ enum domcfg_seccomp { DOMCFG_SECCOMP_KILL, DOMCFG_SECCOMP_LOG };
  * another; "single" puts them all in one DM. */
 enum domcfg_placement { DOMCFG_PLACEMENT_SPLIT, DOMCFG_PLACEMENT_SINGLE };
 
+/* Which accelerator runs the vCPUs (DESIGN.md 10): "auto", the default,
+ * uses KVM where /dev/kvm opens and works and the soft CPU inside hv
+ * elsewhere; the monitor resolves it at each start (toolstack/accel.h). */
+enum domcfg_accel { DOMCFG_ACCEL_AUTO, DOMCFG_ACCEL_KVM, DOMCFG_ACCEL_SOFT };
+
 enum domcfg_firmware {
 	DOMCFG_FIRMWARE_NONE,    /* direct multiboot boot of `kernel` */
 	DOMCFG_FIRMWARE_SEABIOS, /* the bundled SeaBIOS */
@@ -84,6 +89,7 @@ struct domcfg {
 	char boot[3];                        /* "c", "d", "cd" or "dc" */
 	enum domcfg_seccomp dm_seccomp;
 	enum domcfg_placement dm_placement;
+	enum domcfg_accel accel;
 	/* jail_weaken = [ "seccomp", ... ]: restrictions this domain gives up
 	 * on purpose (JAIL_WEAKEN_* bits, for diagnosis and for testing
 	 * `safepc check`); each shows as FAIL there. */
@@ -124,6 +130,7 @@ int domcfg_host_memory_mib(uint64_t *mib);
 /* Names of the enum values, as written in config files ("?" if none). */
 const char *domcfg_action_name(enum domcfg_action a);
 const char *domcfg_placement_name(enum domcfg_placement p);
+const char *domcfg_accel_name(enum domcfg_accel a);
 
 /* Writes the configuration as "key = value" lines (debugging). */
 void domcfg_dump(const struct domcfg *dc, FILE *f);

@@ -131,6 +131,7 @@ static const char *const ov_kernel_missing[] = { "kernel=/nonexistent/k",
 static const char *const ov_cmdline[] = { "cmdline=x", NULL };
 static const char *const ov_placement_bad[] = { "dm_placement=shared",
 						NULL };
+static const char *const ov_accel_bad[] = { "accel=tcg", NULL };
 
 static const struct bad_cfg bad_cfgs[] = {
 	/* keys and types */
@@ -282,6 +283,24 @@ static const struct bad_cfg bad_cfgs[] = {
 	{ "dm_placement override bad value", BASE "dm_placement = 'single'\n",
 	  "<command line>: dm_placement: invalid value 'shared' (expected "
 	  "split or single)", ov_placement_bad },
+	{ "bad accel", BASE "accel = 'hvf'\n",
+	  "@/t.cfg:3: accel: invalid value 'hvf' (expected auto, kvm or soft)",
+	  NULL },
+	{ "accel as integer", BASE "\n\naccel = 1\n",
+	  "@/t.cfg:5: accel: expected a string, got an integer", NULL },
+	{ "accel as list", BASE "accel = [ 'kvm' ]\n",
+	  "@/t.cfg:3: accel: expected a string, got a list", NULL },
+	{ "accel empty", BASE "accel = ''\n",
+	  "@/t.cfg:3: accel: invalid value '' (expected auto, kvm or soft)",
+	  NULL },
+	{ "accel is case-sensitive", BASE "accel = 'KVM'\n",
+	  "@/t.cfg:3: accel: invalid value 'KVM' (expected auto, kvm or soft)",
+	  NULL },
+	{ "accel twice", BASE "accel = 'kvm'\naccel = 'soft'\n",
+	  "@/t.cfg:4: accel: duplicate key (first set on line 3)", NULL },
+	{ "accel override bad value", BASE "accel = 'soft'\n",
+	  "<command line>: accel: invalid value 'tcg' (expected auto, kvm or "
+	  "soft)", ov_accel_bad },
 	{ "bad firmware path", BASE "firmware = 'ovmf.fd'\n",
 	  "@/t.cfg:3: firmware: cannot open @/ovmf.fd: No such file or "
 	  "directory", NULL },
@@ -400,6 +419,7 @@ static void test_defaults(void **state)
 	assert_string_equal(dc.boot, "cd");
 	assert_int_equal(dc.dm_seccomp, DOMCFG_SECCOMP_KILL);
 	assert_int_equal(dc.dm_placement, DOMCFG_PLACEMENT_SPLIT);
+	assert_int_equal(dc.accel, DOMCFG_ACCEL_AUTO);
 }
 
 static void test_full(void **state)
@@ -427,7 +447,8 @@ static void test_full(void **state)
 		"firmware = 'seabios'\n"
 		"boot = 'dc'\n"
 		"dm_seccomp = 'log'\n"
-		"dm_placement = 'single'\n";
+		"dm_placement = 'single'\n"
+		"accel = 'soft'\n";
 
 	if (run_cfg(text, NULL, &dc, err, sizeof(err)))
 		fail_msg("%s", err);
@@ -471,6 +492,62 @@ static void test_full(void **state)
 	assert_string_equal(dc.boot, "dc");
 	assert_int_equal(dc.dm_seccomp, DOMCFG_SECCOMP_LOG);
 	assert_int_equal(dc.dm_placement, DOMCFG_PLACEMENT_SINGLE);
+	assert_int_equal(dc.accel, DOMCFG_ACCEL_SOFT);
+}
+
+/* accel: every value from the file, the create override (as `safepc
+ * create CONFIG accel=soft` passes it), names and the dump line. */
+static void test_accel(void **state)
+{
+	static const char *const ov_soft[] = { "accel=soft", NULL };
+	static const char *const ov_kvm[] = { "accel=\"kvm\"", NULL };
+	static const char *const ov_auto[] = { "accel=auto", NULL };
+	static const struct {
+		const char *text;
+		enum domcfg_accel want;
+	} files[] = {
+		{ BASE "accel = \"auto\"\n", DOMCFG_ACCEL_AUTO },
+		{ BASE "accel = \"kvm\"\n", DOMCFG_ACCEL_KVM },
+		{ BASE "accel = 'soft'\n", DOMCFG_ACCEL_SOFT },
+		{ "accel = 'soft'\n" BASE, DOMCFG_ACCEL_SOFT },
+	};
+	static struct domcfg dc;
+	char err[512] = "", *text = NULL;
+	size_t len = 0;
+	unsigned i;
+	FILE *f;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (run_cfg(files[i].text, NULL, &dc, err, sizeof(err)))
+			fail_msg("%s", err);
+		assert_int_equal(dc.accel, files[i].want);
+	}
+	/* Overrides replace the file's value, or add one. */
+	if (run_cfg(BASE, ov_soft, &dc, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(dc.accel, DOMCFG_ACCEL_SOFT);
+	if (run_cfg(BASE "accel = 'soft'\n", ov_kvm, &dc, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(dc.accel, DOMCFG_ACCEL_KVM);
+	if (run_cfg(BASE "accel = 'kvm'\n", ov_auto, &dc, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(dc.accel, DOMCFG_ACCEL_AUTO);
+
+	assert_string_equal(domcfg_accel_name(DOMCFG_ACCEL_AUTO), "auto");
+	assert_string_equal(domcfg_accel_name(DOMCFG_ACCEL_KVM), "kvm");
+	assert_string_equal(domcfg_accel_name(DOMCFG_ACCEL_SOFT), "soft");
+	assert_string_equal(domcfg_accel_name((enum domcfg_accel)3), "?");
+	assert_string_equal(domcfg_accel_name((enum domcfg_accel)-1), "?");
+
+	/* The dumper prints it as the config would say it. */
+	if (run_cfg(BASE "accel = 'soft'\n", NULL, &dc, err, sizeof(err)))
+		fail_msg("%s", err);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	domcfg_dump(&dc, f);
+	fclose(f);
+	assert_non_null(strstr(text, "\naccel = \"soft\"\n"));
+	free(text);
 }
 
 /* dm_placement: both values, from the file and as a create override. */
@@ -598,6 +675,7 @@ int main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_variants),
 		cmocka_unit_test(test_dm_placement),
+		cmocka_unit_test(test_accel),
 		cmocka_unit_test(test_no_host_checks),
 		cmocka_unit_test(test_memory_more_than_host),
 	};
