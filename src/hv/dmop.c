@@ -106,11 +106,8 @@ static int dmop_irq(struct hv_vm *vm, struct hv_dm *dm,
 			  dm->tag, irq);
 		return -EPERM;
 	}
-	if (level)
-		dm->irq_levels |= 1u << irq;
-	else
-		dm->irq_levels &= ~(1u << irq);
-	return kvm_set_irq(vm, irq, (int)level);
+	return hv_irq_set(vm, irq, HV_IRQ_SRC_DM0 + (unsigned)dm->idx,
+			  (int)level);
 }
 
 static __attribute__((noreturn)) void

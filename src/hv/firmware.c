@@ -34,17 +34,7 @@
 static int fw_slot(struct hv_vm *vm, unsigned slot, uint64_t gpa,
 		   uint64_t size, void *host, int readonly)
 {
-	struct kvm_userspace_memory_region r = {
-		.slot = slot,
-		.flags = readonly ? KVM_MEM_READONLY : 0,
-		.guest_phys_addr = gpa,
-		.memory_size = size,
-		.userspace_addr = (uint64_t)(uintptr_t)host,
-	};
-
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
-		return -errno;
-	return 0;
+	return vm->accel->set_slot(vm, slot, gpa, size, host, readonly);
 }
 
 /*

@@ -11,10 +11,12 @@
 #define SAFEPC_HV_HV_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
 #include "common/guestmem.h"
+#include "hv/accel.h"
 #include "proto/dm_op.h"
 #include "proto/hvctl.h"
 #include "proto/ioreq.h"
@@ -24,6 +26,7 @@
 #define HV_MAX_DMS LAUNCH_HV_MAX_DMS
 #define HV_MAX_GRANTS 32
 #define HV_MAX_RANGES 128
+#define HV_NR_GSIS 24 /* IOAPIC pins; 0-15 are the ISA IRQs */
 
 /* firmware.c: the BIOS image and the PAM-controlled window. */
 #define FW_WINDOW_START 0xC0000u
@@ -54,7 +57,6 @@ struct hv_dm {
 	int may_shutdown;
 	int may_route;		/* may set PIRQ link routes (chipset) */
 	int may_pam;		/* may set the BIOS window's decoding */
-	uint32_t irq_levels;	/* current levels it asserted */
 	atomic_int dead;
 	int ready;
 	unsigned bad_msgs;
@@ -79,6 +81,10 @@ struct hv_vcpu {
 
 struct hv_vm {
 	char tag[32];
+	const struct hv_accel *accel;
+	void *soft;		/* the soft accelerator's state (soft_accel.c) */
+	pthread_mutex_t irq_lock;
+	uint32_t irq_sources[HV_NR_GSIS]; /* bitmap of asserting sources */
 	int kvm_fd, vm_fd, ctl_fd, ram_fd, kernel_fd;
 	struct guestmem mem;
 	uint64_t ram_bytes;
@@ -124,14 +130,24 @@ int firmware_mmio(struct hv_vm *vm, uint64_t gpa, unsigned size, int is_write,
 int firmware_set_pam(struct hv_vm *vm, uint64_t start, uint64_t size,
 		     unsigned mode);
 
-/* kvm.c */
-int kvm_vm_create(struct hv_vm *vm);
-int kvm_vcpus_create(struct hv_vm *vm, uint32_t entry, uint32_t ebx);
-int kvm_set_irq(struct hv_vm *vm, unsigned irq, int level);
-
 /* vcpu.c */
+#define VCPU_KICK_SIGNAL SIGUSR1
 int vcpu_start_all(struct hv_vm *vm);
 void vcpu_kick_all(struct hv_vm *vm);
+void vcpu_wait_unpaused(struct hv_vm *vm);
+
+/* boot.c: the multiboot trampoline (real mode -> 32-bit flat). */
+#define BOOT_TRAMPOLINE 0x7000u
+#define BOOT_TRAMPOLINE_ENTRY 0x7020u
+int boot_trampoline_write(struct hv_vm *vm);
+
+/* irq.c: interrupt lines with several sources (Xen's gsi_assert_count). */
+enum hv_irq_source {
+	HV_IRQ_SRC_DM0 = 0,	/* + DM index: set_isa_irq_level */
+	HV_IRQ_SRC_LINK0 = HV_MAX_DMS, /* + PIRQ link: PCI INTx */
+	HV_IRQ_SRC_NR = HV_MAX_DMS + 4,
+};
+int hv_irq_set(struct hv_vm *vm, unsigned gsi, unsigned source, int level);
 
 /* ioreq.c: route one access; data is in/out, `count` elements of `size`. */
 void ioreq_pio(struct hv_vcpu *vcpu, uint16_t port, unsigned size,

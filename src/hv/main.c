@@ -6,7 +6,7 @@
  * every DM has claimed its ranges, runs the vCPUs and serves dm_op.
  *
  * Usage (monitor only):
- *   safepc-hv --tag T --memory-mb N --vcpus N [--cmdline S]
+ *   safepc-hv --tag T --memory-mb N --vcpus N [--accel kvm|soft] [--cmdline S]
  *             [--floor-port P] [--dm-timeout-ms N]
  *             [--dm IDX,TAG]... [--grant IDX,KIND[,A[,B]]]... [--module ARGS]...
  *   safepc-hv --print-allowlist
@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -109,6 +110,7 @@ static void hv_parse_args(struct hv_vm *vm, int argc, char **argv)
 
 	vm->floor_port = -1;
 	vm->nr_vcpus = 1;
+	vm->accel = &hv_accel_kvm;
 	vm->dm_timeout_ns = 5000000000ll;
 	vm->cmdline = "";
 	for (i = 1; i < argc; i++) {
@@ -126,7 +128,15 @@ static void hv_parse_args(struct hv_vm *vm, int argc, char **argv)
 		if (!val)
 			die("option %s needs a value", opt);
 		i++;
-		if (!strcmp(opt, "--tag")) {
+		if (!strcmp(opt, "--accel")) {
+			if (!strcmp(val, "kvm"))
+				vm->accel = &hv_accel_kvm;
+			else if (!strcmp(val, "soft"))
+				die("--accel soft: the soft CPU is not built "
+				    "yet");
+			else
+				die("bad --accel %s", val);
+		} else if (!strcmp(opt, "--tag")) {
 			snprintf(vm->tag, sizeof(vm->tag), "%s", val);
 			log_init(vm->tag, LOG_INFO);
 		} else if (!strcmp(opt, "--memory-mb")) {
@@ -176,6 +186,23 @@ static void hv_parse_args(struct hv_vm *vm, int argc, char **argv)
 		die("--memory-mb is required");
 }
 
+/* Maps guest RAM from the memfd, for every accelerator. 0 or -errno. */
+static int hv_map_ram(struct hv_vm *vm)
+{
+	struct guestmem *gm = &vm->mem;
+
+	guestmem_layout(vm->ram_bytes, &gm->low_size, &gm->high_size);
+	gm->base = mmap(NULL, vm->ram_bytes, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_NORESERVE, vm->ram_fd, 0);
+	if (gm->base == MAP_FAILED)
+		return -errno;
+	/* Guest RAM in huge pages where the host allows them for shmem
+	 * (shmem_enabled = advise), as QEMU asks for its anonymous RAM;
+	 * a no-op otherwise. Done before the seccomp filter. */
+	(void)madvise(gm->base, vm->ram_bytes, MADV_HUGEPAGE);
+	return 0;
+}
+
 static void hv_setup(struct hv_vm *vm)
 {
 	struct multiboot_module_in mods[8];
@@ -185,7 +212,7 @@ static void hv_setup(struct hv_vm *vm)
 	unsigned i;
 	int r;
 
-	vm->kvm_fd = LAUNCH_HV_FD_KVM;
+	vm->kvm_fd = vm->accel == &hv_accel_kvm ? LAUNCH_HV_FD_KVM : -1;
 	vm->ram_fd = LAUNCH_HV_FD_RAM;
 	vm->ctl_fd = LAUNCH_HV_FD_CTL;
 	vm->kernel_fd = LAUNCH_HV_FD_KERNEL;
@@ -193,6 +220,7 @@ static void hv_setup(struct hv_vm *vm)
 	pci_init(vm);
 	pthread_mutex_init(&vm->pam_lock, NULL);
 	pthread_mutex_init(&vm->pause_lock, NULL);
+	pthread_mutex_init(&vm->irq_lock, NULL);
 	pthread_cond_init(&vm->pause_cond, NULL);
 
 	for (i = 0; i < vm->nr_dms; i++) {
@@ -209,7 +237,11 @@ static void hv_setup(struct hv_vm *vm)
 				strerror(-r));
 	}
 
-	r = kvm_vm_create(vm);
+	r = hv_map_ram(vm);
+	if (r)
+		hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "mapping guest RAM: %s",
+			strerror(-r));
+	r = vm->accel->vm_create(vm);
 	if (r)
 		hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "creating the VM: %s",
 			strerror(-r));
@@ -243,7 +275,16 @@ static void hv_setup(struct hv_vm *vm)
 	for (i = 0; i < vm->nr_modules; i++)
 		close(vm->module_fds[i]);
 
-	r = kvm_vcpus_create(vm, entry.eip, entry.ebx);
+	if (!vm->boot_firmware) {
+		r = boot_trampoline_write(vm);
+		if (r)
+			hv_stop(vm, HVCTL_REASON_HV_ERROR, 0,
+				"kernel: the image covers the boot trampoline "
+				"at 0x%x", BOOT_TRAMPOLINE);
+	}
+	r = vm->accel->vcpus_create(vm, !vm->boot_firmware,
+				    BOOT_TRAMPOLINE_ENTRY, entry.ebx,
+				    entry.eip);
 	if (r)
 		hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "creating vCPUs: %s",
 			strerror(-r));

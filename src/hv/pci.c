@@ -84,7 +84,7 @@ static void pci_update_link(struct hv_vm *vm, unsigned link, int was)
 	unsigned irq = vm->link_route[link];
 
 	if (now != was && irq != DM_OP_LINK_DISABLED)
-		kvm_set_irq(vm, irq, now);
+		hv_irq_set(vm, irq, HV_IRQ_SRC_LINK0 + link, now);
 }
 
 int pci_set_intx(struct hv_vm *vm, struct hv_dm *dm, uint32_t bdf,
@@ -132,10 +132,11 @@ int pci_set_link_route(struct hv_vm *vm, uint32_t link, uint32_t irq)
 	pthread_mutex_lock(&vm->intx_lock);
 	level = vm->intx_asserted[link] != 0;
 	if (level && vm->link_route[link] != DM_OP_LINK_DISABLED)
-		kvm_set_irq(vm, vm->link_route[link], 0);
+		hv_irq_set(vm, vm->link_route[link], HV_IRQ_SRC_LINK0 + link,
+			   0);
 	vm->link_route[link] = (uint8_t)irq;
 	if (level && irq != DM_OP_LINK_DISABLED)
-		kvm_set_irq(vm, irq, 1);
+		hv_irq_set(vm, irq, HV_IRQ_SRC_LINK0 + link, 1);
 	pthread_mutex_unlock(&vm->intx_lock);
 	return 0;
 }
