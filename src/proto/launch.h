@@ -18,6 +18,8 @@
 #define LAUNCH_DM_FD_FIRST_EXTRA 8 /* disks, taps: in argv order */
 
 /* safepc-hv */
+/* /dev/kvm, only with --accel kvm: with --accel soft fd 3 is closed
+ * (nothing at all is there, not /dev/null), and hv must not use it. */
 #define LAUNCH_HV_FD_KVM 3
 #define LAUNCH_HV_FD_RAM 4
 #define LAUNCH_HV_FD_CTL 5    /* SOCK_SEQPACKET to monitor */

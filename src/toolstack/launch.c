@@ -27,6 +27,7 @@
 #include "jail/jail.h"
 #include "jail/reaper.h"
 #include "proto/ioreq.h"
+#include "toolstack/accel.h"
 #include "toolstack/launch.h"
 #include "toolstack/xlcfg.h"
 
@@ -448,6 +449,36 @@ static int launch_spawn(struct launch_domain *d, struct launch_proc *p,
 	return 0;
 }
 
+/*
+ * Resolves the config's accel before anything is started (accel.h). Under
+ * KVM, f->kvm is the probed /dev/kvm, for hv's LAUNCH_HV_FD_KVM; under
+ * soft it stays -1, so that fd number is closed in hv: "soft" never opens
+ * /dev/kvm, and "auto" closes what it probed when it chose soft. Logs the
+ * choice in one line. Returns 0 or -errno (-ENODEV: accel = "kvm"
+ * without a usable /dev/kvm), with the reason in err.
+ */
+static int launch_accel(struct launch_domain *d, struct launch_fds *f,
+			char *err, size_t errlen)
+{
+	struct accel_kvm_probe probe = { .fd = -1 };
+	char note[160];
+	int r;
+
+	if (d->cfg->accel != DOMCFG_ACCEL_SOFT)
+		accel_kvm_probe(&probe, ACCEL_KVM_DEV);
+	r = accel_choose(d->cfg->accel, &probe, &d->accel, note, sizeof(note),
+			 err, errlen);
+	if (!r && d->accel == DOMCFG_ACCEL_KVM) {
+		f->kvm = probe.fd;
+		probe.fd = -1;
+	}
+	if (probe.fd >= 0)
+		close(probe.fd);
+	if (!r)
+		log_info("domain %s: %s", d->cfg->name, note);
+	return r;
+}
+
 static int launch_open_resources(struct launch_domain *d,
 				 struct launch_fds *f,
 				 char *err, size_t errlen)
@@ -459,15 +490,7 @@ static int launch_open_resources(struct launch_domain *d,
 	/* Only ever fd 0 of a jailed process: nothing reads it, and nothing
 	 * may write to it. */
 	f->devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	f->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (f->kvm < 0) {
-		snprintf(err, errlen,
-			 "cannot open /dev/kvm (%s): this host offers no KVM; "
-			 "load kvm_intel or kvm_amd, or run where /dev/kvm "
-			 "exists",
-			 strerror(errno));
-		return -1;
-	}
+	/* f->kvm: already there under KVM (launch_accel), never under soft. */
 	f->ram = launch_memfd("safepc-ram", c->memory_mib << 20);
 	if (f->ram < 0) {
 		snprintf(err, errlen, "cannot allocate %llu MiB of guest RAM: %s",
@@ -581,6 +604,9 @@ static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
 		launch_arg(&a, "--floor-port");
 		launch_arg(&a, "%u", c->floor_port);
 	}
+	/* Resolved (launch_accel): hv is never told "auto". */
+	launch_arg(&a, "--accel");
+	launch_arg(&a, "%s", domcfg_accel_name(d->accel));
 	for (i = 0; i < d->nr_dms; i++) {
 		launch_arg(&a, "--dm");
 		launch_arg(&a, "%u,%s", i, d->dms[i].tag);
@@ -601,6 +627,8 @@ static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
 		s.fds[i] = -1;
 	s.fds[0] = f->devnull;
 	s.fds[1] = s.fds[2] = -2; /* its own log pipe (launch_spawn) */
+	/* -1 under soft: fd 3 is then closed in hv, not /dev/null, so an
+	 * hv that would reach for KVM finds nothing (proto/launch.h). */
 	s.fds[LAUNCH_HV_FD_KVM] = f->kvm;
 	s.fds[LAUNCH_HV_FD_RAM] = f->ram;
 	s.fds[LAUNCH_HV_FD_CTL] = f->ctl_child;
@@ -620,7 +648,8 @@ static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
 	s.exe_fd = f->hv_exe;
 	s.argv = a.argv;
 	s.empty_root = LAUNCH_EMPTY_ROOT;
-	/* The VM fd and one fd per vCPU come on top of the manifest. */
+	/* The VM fd and one fd per vCPU come on top of the manifest (KVM;
+	 * the same room is left under soft, for the backend's own fds). */
 	s.nofile = (unsigned long)s.nr_fds + 1 + c->vcpus;
 	/* Main thread, vCPU threads, and KVM's own worker: since Linux 6.13
 	 * KVM starts it on the first KVM_RUN as a task of this process
@@ -837,6 +866,13 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 	d->hv.pidfd = -1;
 	for (i = 0; i < LAUNCH_MAX_DMS; i++)
 		d->dms[i].pidfd = -1;
+	/* First of all: a domain that wants KVM and cannot have it fails
+	 * before anything is created. */
+	r = launch_accel(d, &f, err, errlen);
+	if (r)
+		goto fail;
+	/* `safepc check` expects KVM fds in hv by this line. */
+	launch_state(d, "accel %s\n", domcfg_accel_name(d->accel));
 	r = launch_plans(d, plans, &specs, err, errlen);
 	if (r)
 		goto fail;

@@ -43,14 +43,19 @@ struct launch_domain {
 	/* stderr of each jailed process: its own pipe, relayed by tag */
 	struct logrelay logs[1 + LAUNCH_MAX_DMS];
 	unsigned nr_logs;
+	/* What this start resolved the config's accel to: DOMCFG_ACCEL_KVM
+	 * or DOMCFG_ACCEL_SOFT (DOMCFG_ACCEL_AUTO only before a start). */
+	enum domcfg_accel accel;
 	char state[8192]; /* the text of /run/safepc/dom/<id>/domain */
 	size_t state_len;
 };
 
 /*
- * launch_domain_start - opens every resource, builds every jail and starts
- * hv and the DMs. On failure, everything started is killed again and the
- * reason is in err. Returns 0 or -errno.
+ * launch_domain_start - resolves the accelerator (accel.h: logs the choice
+ * in one line, or fails with -ENODEV when accel = "kvm" cannot be had),
+ * opens every resource, builds every jail and starts hv and the DMs. On
+ * failure, everything started is killed again and the reason is in err.
+ * Returns 0 or -errno.
  */
 int launch_domain_start(struct launch_domain *d, char *err, size_t errlen);
 
