@@ -95,6 +95,8 @@ struct check_proc {
 	uint64_t cgv[CHECK_NR_CG];
 	unsigned have_cg; /* bit per CHECK_CG_* */
 	unsigned weaken;  /* copy of the domain's, for row annotations */
+	int accel_soft;	  /* the domain runs on the soft CPU: no KVM in hv */
+	unsigned kvm_fds; /* /dev/kvm, KVM VM and vCPU fds found open */
 	int seccomp_log;  /* its filter only logs (dm_seccomp = "log") */
 	struct check_owner uid_other, gid_other;
 	int unique_err; /* errno when /proc could not be listed */
@@ -110,6 +112,9 @@ struct check_domain {
 	unsigned weaken; /* JAIL_WEAKEN_* */
 	unsigned vcpus;	 /* 0 when the state file does not say */
 	char placement[8]; /* dm_placement; "" when the file does not say */
+	/* The resolved accelerator, "kvm" or "soft"; "" when the file does
+	 * not say (a monitor from before accel: always KVM). */
+	char accel[8];
 	struct check_proc procs[CHECK_MAX_PROCS];
 	unsigned nr_procs;
 };
@@ -386,6 +391,11 @@ static int check_parse_line(struct check_domain *d, char *line)
 		    strcmp(t[1], domcfg_placement_name(DOMCFG_PLACEMENT_SINGLE)))
 			return -EINVAL;
 		snprintf(d->placement, sizeof(d->placement), "%s", t[1]);
+	} else if (!strcmp(t[0], "accel") && n == 2) {
+		if (strcmp(t[1], domcfg_accel_name(DOMCFG_ACCEL_KVM)) &&
+		    strcmp(t[1], domcfg_accel_name(DOMCFG_ACCEL_SOFT)))
+			return -EINVAL;
+		snprintf(d->accel, sizeof(d->accel), "%s", t[1]);
 	} else if (!strcmp(t[0], "seccomp-action") && n == 3) {
 		struct check_proc *sp = check_find_tag(d, t[1]);
 
@@ -458,7 +468,7 @@ static int check_parse_line(struct check_domain *d, char *line)
 		p->have_cg |= 1u << i;
 	} else if (!strcmp(t[0], "name") || !strcmp(t[0], "monitor") ||
 		   !strcmp(t[0], "cgroup-version") || !strcmp(t[0], "vcpus") ||
-		   !strcmp(t[0], "placement") ||
+		   !strcmp(t[0], "placement") || !strcmp(t[0], "accel") ||
 		   !strcmp(t[0], "weaken") || !strcmp(t[0], "proc") ||
 		   !strcmp(t[0], "fd") || !strcmp(t[0], "limit") ||
 		   !strcmp(t[0], "cgroup")) {
@@ -536,8 +546,10 @@ static int check_load_state(unsigned domid, struct check_domain *d,
 			 "process)", path);
 		return -EINVAL;
 	}
-	for (i = 0; i < d->nr_procs; i++)
+	for (i = 0; i < d->nr_procs; i++) {
 		d->procs[i].weaken = d->weaken;
+		d->procs[i].accel_soft = !strcmp(d->accel, "soft");
+	}
 	return 0;
 }
 
@@ -1583,6 +1595,20 @@ static void check_one_fd(struct check_proc *p, pid_t monitor, unsigned num,
 		if (p->fds[i].num == num)
 			m = &p->fds[i];
 
+	if (cls == CHECK_FD_KVM || cls == CHECK_FD_KVM_VM ||
+	    cls == CHECK_FD_KVM_VCPU) {
+		p->kvm_fds++;
+		/* Under the soft CPU hv gets no /dev/kvm and has no use for
+		 * KVM: any KVM fd there is a way into the host kernel's
+		 * KVM that this domain was meant not to have. */
+		if (p->is_hv && p->accel_soft) {
+			if (m)
+				m->seen = 1;
+			check_row(p, row, CHECK_FAIL,
+				  "%s: a KVM fd in hv under accel soft", link);
+			return;
+		}
+	}
 	/* hv's own KVM fds: one VM fd and one fd per vCPU, whatever their
 	 * numbers (they reuse the slots of manifest fds hv closed). */
 	if (cls == CHECK_FD_KVM_VM || cls == CHECK_FD_KVM_VCPU) {
@@ -1661,6 +1687,26 @@ static void check_one_fd(struct check_proc *p, pid_t monitor, unsigned num,
 }
 
 /*
+ * hv's accelerator row, after its fds were read: under soft, hv must hold
+ * no /dev/kvm, KVM VM or vCPU fd (each one found is a FAIL row of its own
+ * too); under KVM they are expected and only counted.
+ */
+static void check_accel(struct check_proc *p)
+{
+	if (p->accel_soft && p->kvm_fds)
+		check_row(p, "accel", CHECK_FAIL,
+			  "soft, yet hv holds %u KVM fd%s", p->kvm_fds,
+			  p->kvm_fds == 1 ? "" : "s");
+	else if (p->accel_soft)
+		check_row(p, "accel", CHECK_PASS,
+			  "soft: hv holds no /dev/kvm, KVM VM or vCPU fd");
+	else
+		check_row(p, "accel", CHECK_INFO,
+			  "kvm: hv holds %u KVM fd%s (/dev/kvm, the VM, its "
+			  "vCPUs)", p->kvm_fds, p->kvm_fds == 1 ? "" : "s");
+}
+
+/*
  * Every open fd of p, in order, against the manifest; then the manifest
  * fds p no longer holds. `vcpus` bounds hv's vCPU fds when the state
  * file records it (0: only one fd per vCPU index is checked).
@@ -1710,6 +1756,8 @@ static void check_fds(struct check_proc *p, pid_t monitor, unsigned vcpus)
 	}
 	free(nums);
 	free(vcpus_seen);
+	if (p->is_hv)
+		check_accel(p);
 }
 
 /* The environment the program was started with; the jail passes none,
@@ -1802,6 +1850,7 @@ static void check_print_json(const struct check_domain *d, unsigned fails)
 	       d->domid, (int)d->monitor, cgroup_is_v2() ? 2 : 1);
 	if (d->placement[0])
 		printf("\"dm_placement\": \"%s\", ", d->placement);
+	printf("\"accel\": \"%s\", ", d->accel[0] ? d->accel : "kvm");
 	printf("\"weakened\": [");
 	for (i = 0; domcfg_weaken_names[i]; i++) {
 		if (!(d->weaken & (1u << i)))
@@ -1837,8 +1886,9 @@ static void check_print_table(const struct check_domain *d, unsigned fails)
 	int wp = (int)strlen("PROCESS"), wc = (int)strlen("CHECK");
 	unsigned i, k, first = 1;
 
-	printf("domain %s (domid %u), monitor %d, cgroup v%d", d->name,
-	       d->domid, (int)d->monitor, cgroup_is_v2() ? 2 : 1);
+	printf("domain %s (domid %u), monitor %d, cgroup v%d, accel %s",
+	       d->name, d->domid, (int)d->monitor, cgroup_is_v2() ? 2 : 1,
+	       d->accel[0] ? d->accel : "kvm");
 	if (d->placement[0])
 		printf(", dm_placement %s", d->placement);
 	for (i = 0; domcfg_weaken_names[i]; i++) {
