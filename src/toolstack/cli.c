@@ -20,6 +20,7 @@
 #include "toolstack/cli.h"
 #include "toolstack/client.h"
 #include "toolstack/json.h"
+#include "toolstack/listrow.h"
 #include "toolstack/rundir.h"
 
 /* How long a monitor may take to answer one request. */
@@ -102,7 +103,8 @@ static void cli_list_usage(FILE *f)
 		"usage: safepc list [--json] [NAME]...\n"
 		"\n"
 		"Lists the domains (or only those named) with their id, name,\n"
-		"state, vCPUs, memory, uptime and device-model processes.\n"
+		"state, vCPUs, memory, uptime, device-model processes and\n"
+		"accelerator (kvm, or soft: the soft CPU inside hv).\n"
 		"States: starting, running, paused, shutting-down, shutdown and\n"
 		"crashed (kept by on_*=preserve), dead (the monitor is gone:\n"
 		"destroy it), unresponsive (the monitor does not answer).\n"
@@ -116,72 +118,51 @@ struct cli_row {
 	unsigned domid;
 	char name[128];
 	const char *state;
+	char accel[8]; /* from the state file, for rows without a reply */
 	struct client c;
 	const struct json_node *dom; /* query-domain, or NULL */
 };
 
-static int64_t cli_int(const struct json_doc *d, const struct json_node *o,
-		       const char *key)
+/*
+ * The accelerator a domain's state file records ("accel kvm|soft"), for a
+ * domain whose monitor does not answer; "" when it says none.
+ */
+static void cli_state_accel(unsigned domid, char *out, size_t len)
 {
-	const struct json_node *n = json_get(d, o, key);
+	char path[96], line[128];
+	FILE *f;
 
-	return n && n->type == JSON_NUMBER && n->is_int ? n->i : -1;
-}
-
-static void cli_list_row_text(struct cli_row *r)
-{
-	const struct json_doc *d = r->c.doc;
-	const struct json_node *p;
-	char vcpus[16] = "-", mem[24] = "-", up[32] = "-", dms[16] = "-";
-	const char *state = r->state;
-
-	if (r->dom) {
-		int64_t u = cli_int(d, r->dom, "uptime_s");
-		unsigned nd = 0;
-
-		state = json_str(json_get(d, r->dom, "state"));
-		snprintf(vcpus, sizeof(vcpus), "%lld",
-			 (long long)cli_int(d, r->dom, "vcpus"));
-		snprintf(mem, sizeof(mem), "%lld",
-			 (long long)cli_int(d, r->dom, "memory_mib"));
-		/* Uptime is the guest's: none while it does not run. */
-		if (u >= 0 && state && (!strcmp(state, "running") ||
-					!strcmp(state, "paused") ||
-					!strcmp(state, "shutting-down")))
-			snprintf(up, sizeof(up), "%lld:%02lld:%02lld",
-				 (long long)(u / 3600),
-				 (long long)(u / 60 % 60), (long long)(u % 60));
-		for (p = json_first(d, json_get(d, r->dom, "processes")); p;
-		     p = json_next(d, p))
-			nd += !strcmp(json_str(json_get(d, p, "role"))
-					      ? json_str(json_get(d, p, "role"))
-					      : "",
-				      "dm") &&
-			      json_get(d, p, "alive") &&
-			      json_get(d, p, "alive")->type == JSON_TRUE;
-		snprintf(dms, sizeof(dms), "%u", nd);
+	out[0] = 0;
+	rundir_path(domid, "domain", path, sizeof(path));
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strcmp(line, "accel kvm\n") ||
+		    !strcmp(line, "accel soft\n")) {
+			snprintf(out, len, "%.*s", (int)strlen(line) - 7,
+				 line + 6);
+			break;
+		}
 	}
-	printf("%-4u %-24s %-14s %5s %9s %10s %4s\n", r->domid, r->name,
-	       state ? state : "?", vcpus, mem, up, dms);
+	fclose(f);
 }
 
-static void cli_list_row_json(struct cli_row *r, int first)
+static void cli_list_row(struct cli_row *r, int json, int first)
 {
 	static char buf[JSON_MAX_TEXT];
-	struct json_writer w;
+	struct listrow lr = { .domid = r->domid, .name = r->name,
+			      .state = r->state, .accel = r->accel,
+			      .doc = r->c.doc, .dom = r->dom };
 
-	json_writer_init(&w, buf, sizeof(buf));
-	if (r->dom) {
-		json_w_node(&w, r->c.doc, r->dom);
-	} else {
-		json_w_object_begin(&w);
-		json_w_kuint(&w, "domid", r->domid);
-		json_w_kstr(&w, "name", r->name);
-		json_w_kstr(&w, "state", r->state);
-		json_w_object_end(&w);
-	}
-	if (json_writer_finish(&w) > 0)
+	if (!r->dom)
+		cli_state_accel(r->domid, r->accel, sizeof(r->accel));
+	if (!json) {
+		listrow_text(&lr, buf, sizeof(buf));
+		printf("%s\n", buf);
+	} else if (listrow_json(&lr, buf, sizeof(buf)) > 0) {
 		printf("%s  %s\n", first ? "" : ",", buf);
+	}
 }
 
 static int cli_wanted(unsigned domid, const char *name, int argc, char **argv)
@@ -230,11 +211,14 @@ int cli_list(int argc, char **argv)
 			strerror(-n));
 		return CLI_STATUS_FAILURE;
 	}
-	if (json)
+	if (json) {
 		printf("[\n");
-	else
-		printf("%-4s %-24s %-14s %5s %9s %10s %4s\n", "ID", "Name",
-		       "State", "VCPUs", "Mem(MiB)", "Uptime", "DMs");
+	} else {
+		char head[128];
+
+		listrow_header(head, sizeof(head));
+		printf("%s\n", head);
+	}
 	for (i = 0; i < n; i++) {
 		struct cli_row r = { .domid = ids[i], .c = { .fd = -1 } };
 		char err[256];
@@ -266,10 +250,7 @@ int cli_list(int argc, char **argv)
 			r.state = "unresponsive";
 			r.dom = NULL;
 		}
-		if (json)
-			cli_list_row_json(&r, !shown);
-		else
-			cli_list_row_text(&r);
+		cli_list_row(&r, json, !shown);
 		shown++;
 		if (r.c.fd >= 0)
 			client_close(&r.c);

@@ -585,6 +585,9 @@ static void monitor_query_domain(struct monitor *m, struct json_writer *w)
 	json_w_kstr(w, "state", monitor_state(m));
 	json_w_kuint(w, "vcpus", m->cfg->vcpus);
 	json_w_kuint(w, "memory_mib", m->cfg->memory_mib);
+	/* What this start resolved accel to ("kvm" or "soft"); the
+	 * config's own wish may have been "auto". */
+	json_w_kstr(w, "accel", domcfg_accel_name(m->dom.accel));
 	json_w_kint(w, "uptime_s",
 		    m->dom_up && m->res.running
 			    ? (util_now_ns() - m->running_ns) / 1000000000
