@@ -185,6 +185,7 @@ struct soft_cpu {
 	struct soft_seg ldtr, tr;
 	struct soft_dtr gdtr, idtr;
 	uint64_t cr0, cr2, cr3, cr4, cr8, efer;
+	uint64_t pdpte[4];	/* PAE: PDPTEs loaded with CR3 (system) */
 	uint64_t dr[8];
 	/* MSRs kept in the CPU (the LAPIC's live in soft_ops). */
 	uint64_t star, lstar, cstar, sfmask, kernel_gs_base;
@@ -347,7 +348,7 @@ void soft_sysret(struct soft_cpu *cpu, unsigned osz);
 void soft_sysenter(struct soft_cpu *cpu);
 void soft_sysexit(struct soft_cpu *cpu, unsigned osz);
 void soft_swapgs(struct soft_cpu *cpu);
-/* LGDT/LIDT/SGDT/SIDT; which: 0 GDT, 1 IDT. */
+/* LGDT/LIDT/SGDT/SIDT; which: 0 GDT, 1 IDT, | 2: 16-bit operand size. */
 void soft_lgdt_lidt(struct soft_cpu *cpu, int which, int seg, uint64_t off);
 void soft_sgdt_sidt(struct soft_cpu *cpu, int which, int seg, uint64_t off);
 void soft_lldt(struct soft_cpu *cpu, uint16_t sel);
