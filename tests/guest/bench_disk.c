@@ -45,14 +45,6 @@ struct pattern {
 	uint64_t key;
 };
 
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
 /* The word at index i of a pattern: a cheap 64-bit mix (splitmix64). */
 static uint64_t pattern_word(uint64_t key, uint64_t i)
 {

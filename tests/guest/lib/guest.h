@@ -106,12 +106,25 @@ unsigned long cmdline_ulong(const char *key, unsigned long def);
 
 /* --- desc.c / entry.S: descriptors, exceptions and interrupts --- */
 /* What the entry stubs save; handlers may change it (e.g. skip `rip`). */
+#ifdef __x86_64__
 struct irq_frame {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rdi, rsi, rbp, rdx, rcx, rbx, rax;
 	uint64_t vector, error;
 	uint64_t rip, cs, rflags, rsp, ss; /* as pushed by the CPU */
 };
+#else
+/*
+ * The 32-bit kit (entry32.S): pushal's registers, then the vector, the
+ * error code (0 where the CPU pushes none) and the CPU's frame; esp and ss
+ * exist only for an interrupt taken in ring 3.
+ */
+struct irq_frame {
+	uint32_t edi, esi, ebp, esp_pushal, ebx, edx, ecx, eax;
+	uint32_t vector, error;
+	uint32_t eip, cs, eflags, esp, ss;
+};
+#endif
 
 typedef void (*irq_handler_t)(struct irq_frame *f);
 
@@ -132,6 +145,49 @@ unsigned long run_user(unsigned long (*fn)(unsigned long), unsigned long arg);
 
 /* Loads the kit's GDT/IDT on an application processor (smp.c). */
 void desc_init_ap(void);
+
+#ifndef __x86_64__
+/*
+ * --- The 32-bit kit (boot32.S, entry32.S, desc32.c): the same library for
+ * programs that stay in 32-bit protected mode (flat segments, paging off,
+ * interrupts through a 32-bit IDT, run_user() by iret and back by int 0x80).
+ * GDT: 0x08 ring-0 code, 0x10 ring-0 data, 0x18 ring-3 code, 0x20 ring-3
+ * data (the SYSENTER/SYSEXIT layout for SYSENTER_CS = 0x08), 0x28 the TSS,
+ * entries 6-15 free for programs (gdt32_set).
+ */
+#define K32_CS 0x08
+#define K32_DS 0x10
+#define U32_CS 0x1B
+#define U32_DS 0x23
+#define TSS32_SEL 0x28
+#define GDT32_ENTRIES 16
+#define USER_RETURN_VECTOR 0x80 /* DPL-3 gate that ends run_user() */
+struct tss32 {
+	uint16_t link, r0;
+	uint32_t esp0;
+	uint16_t ss0, r1;
+	uint32_t esp1;
+	uint16_t ss1, r2;
+	uint32_t esp2;
+	uint16_t ss2, r3;
+	uint32_t cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
+	uint16_t es, r4, cs, r5, ss, r6, ds, r7, fs, r8, gs, r9, ldt, r10;
+	uint16_t trap, iomap_base;
+} __attribute__((packed));
+extern struct tss32 tss32;
+extern uint64_t gdt32[GDT32_ENTRIES];
+/* Gate attributes: present | DPL << 5 | type. */
+#define GATE_INT32 0x8E
+#define GATE_TRAP32 0x8F
+#define GATE_DPL(d) ((d) << 5)
+/* Points `vector` at the kit's stub for it with attributes `attr`. */
+void idt32_set_attr(unsigned vector, uint8_t attr);
+/* Points `vector` at `handler` (selector K32_CS) with attributes `attr`. */
+void idt32_set(unsigned vector, void *handler, uint8_t attr);
+/* Reads a gate back: attributes in bits 8-15 of the result, as stored. */
+uint64_t idt32_get(unsigned vector);
+void gdt32_set(unsigned index, uint64_t desc);
+#endif
 
 /* --- pic.c: 8259 pair, remapped to vectors 0x20-0x2F --- */
 #define PIC_VECTOR_BASE 0x20

@@ -169,9 +169,9 @@ static inline void pause(void)
 
 static inline uint64_t read_rflags(void)
 {
-	uint64_t f;
+	unsigned long f;
 
-	__asm__ volatile("pushfq; popq %0" : "=r"(f));
+	__asm__ volatile("pushf; pop %0" : "=r"(f));
 	return f;
 }
 
@@ -235,6 +235,42 @@ static inline unsigned long read_cr4(void)
 
 	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
 	return v;
+}
+
+static inline unsigned long read_cr3(void)
+{
+	unsigned long v;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr0(unsigned long v)
+{
+	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+static inline void write_cr3(unsigned long v)
+{
+	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline void write_cr4(unsigned long v)
+{
+	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+static inline void invlpg(unsigned long addr)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(addr) : "memory");
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
 }
 
 static inline uint16_t read_cs(void)
