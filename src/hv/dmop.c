@@ -110,6 +110,28 @@ static int dmop_irq(struct hv_vm *vm, struct hv_dm *dm,
 			  (int)level);
 }
 
+/*
+ * modified_memory: the DM wrote guest RAM by DMA; the accelerator drops
+ * what it decoded there. The range must be guest RAM as hv maps it.
+ */
+static int dmop_modified(struct hv_vm *vm, struct hv_dm *dm,
+			 const struct dm_op_modified_memory *in)
+{
+	uint64_t gpa = in->gpa, len = in->len; /* one read of DM data */
+
+	if (!vm->mem.base || len == 0 || gpa + len < gpa ||
+	    !guestmem_ptr(&vm->mem, gpa, len)) {
+		log_guest(LOG_WARN,
+			  "%s: refused modified_memory 0x%llx+0x%llx: "
+			  "not guest RAM",
+			  dm->tag, (unsigned long long)gpa,
+			  (unsigned long long)len);
+		return -EINVAL;
+	}
+	vm->accel->ram_written(vm, gpa, len);
+	return 0;
+}
+
 static __attribute__((noreturn)) void
 dmop_shutdown(struct hv_vm *vm, struct hv_dm *dm,
 			  const struct dm_op_shutdown *in)
@@ -142,6 +164,8 @@ static int dmop_dispatch(struct hv_vm *vm, struct hv_dm *dm,
 		[DM_OP_SET_PCI_INTX_LEVEL] = sizeof(struct dm_op_intx_level),
 		[DM_OP_SET_PCI_LINK_ROUTE] = sizeof(struct dm_op_link_route),
 		[DM_OP_SET_MEM_TYPE] = sizeof(struct dm_op_set_mem),
+		[DM_OP_MODIFIED_MEMORY] =
+			sizeof(struct dm_op_modified_memory),
 	};
 
 	if (req->version != DM_OP_ABI_VERSION || req->op == 0 ||
@@ -197,15 +221,20 @@ static int dmop_dispatch(struct hv_vm *vm, struct hv_dm *dm,
 		}
 		return pci_set_link_route(vm, l.link, l.irq);
 	}
+	case DM_OP_MODIFIED_MEMORY: {
+		struct dm_op_modified_memory m = req->u.modified;
+
+		return dmop_modified(vm, dm, &m);
+	}
 	}
 	return -EINVAL;
 }
 
-/* dmop_dm_gone - marks a DM dead; its domain stops (hv exits). */
+/* dmop_dm_gone - marks a DM dead and reports it (vm->dm_fault). */
 void dmop_dm_gone(struct hv_vm *vm, struct hv_dm *dm, const char *why)
 {
 	atomic_store(&dm->dead, 1);
-	hv_stop(vm, HVCTL_REASON_DM_FAULT, dm->idx, "%s %s", dm->tag, why);
+	vm->dm_fault(vm, dm, "%s %s", dm->tag, why);
 }
 
 /* dmop_handle - serves one message from the DM's socket. */
@@ -239,9 +268,9 @@ void dmop_handle(struct hv_vm *vm, struct hv_dm *dm)
 		log_guest(LOG_WARN, "%s: malformed dm_op (%zd bytes)", dm->tag,
 			  n);
 		if (++dm->bad_msgs > DMOP_MAX_BAD_MSGS)
-			hv_stop(vm, HVCTL_REASON_DM_FAULT, dm->idx,
-				"%s: too many malformed dm_op messages",
-				dm->tag);
+			vm->dm_fault(vm, dm,
+				     "%s: too many malformed dm_op messages",
+				     dm->tag);
 	}
 	resp.status = status;
 	if (send(dm->dmop_fd, &resp, sizeof(resp), MSG_DONTWAIT | MSG_NOSIGNAL) <

@@ -100,6 +100,14 @@ struct hv_vm {
 	int floor_port; /* -1, or a port hv answers itself (benchmark) */
 	uint8_t floor_val;
 	int64_t dm_timeout_ns;
+	/*
+	 * The one way the routing core (ioreq.c, dmop.c, pci.c) reports a
+	 * faulty DM. In safepc-hv it is hv_dm_fault (main.c): stop the
+	 * domain with HVCTL_REASON_DM_FAULT and exit. Unit tests set their
+	 * own, which records the report and longjmps out: it never returns.
+	 */
+	void (*dm_fault)(struct hv_vm *vm, struct hv_dm *dm, const char *fmt,
+			 ...) __attribute__((format(printf, 3, 4), noreturn));
 	atomic_int stopping;
 	atomic_int paused;
 	pthread_mutex_t pause_lock;

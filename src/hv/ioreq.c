@@ -5,8 +5,9 @@
  *
  * The DM is hostile. hv reads each DM-written word once, accepts only the
  * transitions READY -> INPROCESS -> RESP_READY, requires the echoed request
- * fields to be unchanged, and bounds its wait; any violation stops the
- * domain with a DM fault. hv never trusts a length from the DM: the sizes
+ * fields to be unchanged, and bounds its wait; any violation is a DM fault,
+ * reported once through vm->dm_fault (which stops the domain, and never
+ * returns). hv never trusts a length from the DM: the sizes
  * used are hv's own copies.
  */
 #include <errno.h>
@@ -93,9 +94,10 @@ static int ioreq_post(struct hv_vm *vm, struct hv_dm *dm, uint32_t type,
 	cons = __atomic_load_n(&h->buf_cons, __ATOMIC_ACQUIRE);
 	if (prod - cons > IOREQ_BUF_SLOTS) {
 		pthread_mutex_unlock(&dm->buf_lock);
-		hv_stop(vm, HVCTL_REASON_DM_FAULT, dm->idx,
-			"%s: ring consumer index %u out of range (producer %u)",
-			dm->tag, cons, prod);
+		vm->dm_fault(vm, dm,
+			     "%s: ring consumer index %u out of range "
+			     "(producer %u)",
+			     dm->tag, cons, prod);
 	}
 	if (prod - cons == IOREQ_BUF_SLOTS) {
 		pthread_mutex_unlock(&dm->buf_lock);
@@ -114,7 +116,7 @@ static int ioreq_post(struct hv_vm *vm, struct hv_dm *dm, uint32_t type,
 
 /*
  * Waits for the DM's answer in `slot`. Returns when RESP_READY was seen;
- * stops the domain on any other outcome.
+ * reports a DM fault on any other outcome.
  */
 static void ioreq_wait(struct hv_vcpu *vcpu, struct hv_dm *dm,
 		       struct ioreq_slot *slot)
@@ -166,22 +168,21 @@ static void ioreq_wait(struct hv_vcpu *vcpu, struct hv_dm *dm,
 		if (s != IOREQ_STATE_READY && s != IOREQ_STATE_INPROCESS)
 			goto bad_state;
 		if (atomic_load(&dm->dead))
-			hv_stop(vm, HVCTL_REASON_DM_FAULT, dm->idx,
-				"%s died while serving a request", dm->tag);
+			vm->dm_fault(vm, dm, "%s died while serving a request",
+				     dm->tag);
 		now = util_now_ns();
 		if (now - start > vm->dm_timeout_ns)
-			hv_stop(vm, HVCTL_REASON_DM_FAULT, dm->idx,
-				"%s did not answer within %lld ms", dm->tag,
-				(long long)(vm->dm_timeout_ns / 1000000));
+			vm->dm_fault(vm, dm, "%s did not answer within %lld ms",
+				     dm->tag,
+				     (long long)(vm->dm_timeout_ns / 1000000));
 		futex_wait_shared(&slot->state, s, IOREQ_SLEEP_SLICE_NS);
 	}
 	__atomic_store_n(&slot->hv_waiting, 0, __ATOMIC_RELAXED);
 	return;
 
 bad_state:
-	hv_stop(vm, HVCTL_REASON_DM_FAULT, dm->idx,
-		"%s: invalid ioreq state %u in slot %d", dm->tag, s,
-		vcpu->id);
+	vm->dm_fault(vm, dm, "%s: invalid ioreq state %u in slot %d", dm->tag,
+		     s, vcpu->id);
 }
 
 /*
@@ -192,19 +193,18 @@ static void ioreq_send(struct hv_vcpu *vcpu, struct hv_dm *dm, uint32_t type,
 		       uint64_t addr, unsigned size, unsigned count,
 		       int is_write, uint8_t *data)
 {
+	struct hv_vm *vm = vcpu->vm;
 	struct ioreq_slot *slot = &dm->page->slot[vcpu->id];
 	size_t bytes = (size_t)size * count;
 	uint32_t seq;
 	uint64_t v = 0;
 
 	if (atomic_load(&dm->dead))
-		hv_stop(vcpu->vm, HVCTL_REASON_DM_FAULT, dm->idx,
-			"%s is gone", dm->tag);
+		vm->dm_fault(vm, dm, "%s is gone", dm->tag);
 	if (__atomic_load_n(&slot->state, __ATOMIC_ACQUIRE) !=
 	    IOREQ_STATE_NONE)
-		hv_stop(vcpu->vm, HVCTL_REASON_DM_FAULT, dm->idx,
-			"%s: slot %d busy before a request", dm->tag,
-			vcpu->id);
+		vm->dm_fault(vm, dm, "%s: slot %d busy before a request",
+			     dm->tag, vcpu->id);
 	seq = slot->seq + 1;
 	slot->seq = seq;
 	slot->type = (uint8_t)type;
@@ -240,10 +240,10 @@ static void ioreq_send(struct hv_vcpu *vcpu, struct hv_dm *dm, uint32_t type,
 		if (e_seq != seq || e_addr != addr || e_size != size ||
 		    e_count != count || e_type != type ||
 		    e_dir != (is_write ? IOREQ_DIR_WRITE : IOREQ_DIR_READ))
-			hv_stop(vcpu->vm, HVCTL_REASON_DM_FAULT, dm->idx,
-				"%s: answer does not match the request "
-				"(size %u count %u seq %u)",
-				dm->tag, e_size, e_count, e_seq);
+			vm->dm_fault(vm, dm,
+				     "%s: answer does not match the request "
+				     "(size %u count %u seq %u)",
+				     dm->tag, e_size, e_count, e_seq);
 	}
 	if (!is_write) {
 		if (count == 1) {

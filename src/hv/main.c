@@ -59,6 +59,19 @@ void hv_stop(struct hv_vm *vm, uint32_t reason, int32_t code,
 	_exit(0);
 }
 
+/* hv_dm_fault - vm->dm_fault in safepc-hv: hv_stop's DM-fault path. */
+static void __attribute__((format(printf, 3, 4), noreturn))
+hv_dm_fault(struct hv_vm *vm, struct hv_dm *dm, const char *fmt, ...)
+{
+	char text[sizeof(((struct hvctl_msg *)0)->text)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	hv_stop(vm, HVCTL_REASON_DM_FAULT, dm->idx, "%s", text);
+}
+
 static int hv_parse_grant(struct hv_vm *vm, const char *arg)
 {
 	char kind[16];
@@ -109,6 +122,7 @@ static void hv_parse_args(struct hv_vm *vm, int argc, char **argv)
 	int i;
 
 	vm->floor_port = -1;
+	vm->dm_fault = hv_dm_fault;
 	vm->nr_vcpus = 1;
 	vm->accel = &hv_accel_kvm;
 	vm->dm_timeout_ns = 5000000000ll;

@@ -29,6 +29,7 @@ enum dm_op_code {
 	DM_OP_SET_PCI_INTX_LEVEL = 7,
 	DM_OP_SET_PCI_LINK_ROUTE = 8,
 	DM_OP_SET_MEM_TYPE = 9,
+	DM_OP_MODIFIED_MEMORY = 10,
 	DM_OP_MAX
 };
 
@@ -96,6 +97,21 @@ struct dm_op_shutdown {
 	uint32_t code;
 };
 
+/*
+ * modified_memory (Xen's HVMOP_modified_memory): the DM wrote guest RAM
+ * [gpa, gpa + len) by DMA. An accelerator that caches decoded guest code
+ * (the soft CPU) drops what it decoded there; KVM needs nothing. The DM
+ * sends it, and waits for the answer, before the transfer's completion
+ * (status bits, IRQ, a completion word in RAM) can be seen by the guest.
+ * The whole range must be guest RAM; len > 0, no wrap.
+ */
+struct dm_op_modified_memory {
+	uint64_t gpa;
+	uint64_t len;
+};
+_Static_assert(sizeof(struct dm_op_modified_memory) == 16,
+	       "dm_op_modified_memory layout");
+
 struct dm_op_req {
 	uint32_t version; /* DM_OP_ABI_VERSION */
 	uint32_t op;	  /* enum dm_op_code */
@@ -108,6 +124,7 @@ struct dm_op_req {
 		struct dm_op_intx_level intx;
 		struct dm_op_link_route link;
 		struct dm_op_set_mem mem;
+		struct dm_op_modified_memory modified;
 		uint8_t raw[48];
 	} u;
 };
