@@ -37,6 +37,10 @@ int dm_op_call(struct dm *dm, uint32_t op, const void *payload, uint32_t len,
 		resp = &tmp;
 	if (len > sizeof(req.u))
 		return -EINVAL;
+	/* Whatever this op makes visible (an IRQ, above all) comes after
+	 * hv knows which guest RAM DMA wrote. */
+	if (op != DM_OP_MODIFIED_MEMORY)
+		(void)dm_ram_flush(dm);
 	memset(&req, 0, sizeof(req));
 	req.version = DM_OP_ABI_VERSION;
 	req.op = op;
@@ -56,6 +60,46 @@ int dm_op_call(struct dm *dm, uint32_t op, const void *payload, uint32_t len,
 	if (n != sizeof(*resp) || resp->seq != req.seq)
 		return -EPROTO;
 	return resp->status;
+}
+
+int dm_ram_flush(struct dm *dm)
+{
+	struct dm_op_modified_memory m = { .gpa = dm->dirty_gpa,
+					   .len = dm->dirty_len };
+	int err;
+
+	if (!m.len)
+		return 0;
+	dm->dirty_len = 0;
+	err = dm_op_call(dm, DM_OP_MODIFIED_MEMORY, &m, sizeof(m), NULL);
+	if (err)
+		log_guest(LOG_WARN, "modified_memory(0x%llx, 0x%llx): %s",
+			  (unsigned long long)m.gpa,
+			  (unsigned long long)m.len, strerror(-err));
+	return err;
+}
+
+void dm_ram_dirty(struct dm *dm, uint64_t gpa, uint64_t len)
+{
+	uint64_t end = gpa + len;
+
+	if (!len || end < gpa)
+		return; /* nothing written; callers checked the range */
+	if (dm->dirty_len) {
+		uint64_t d_end = dm->dirty_gpa + dm->dirty_len;
+
+		/* Overlapping or touching: one range covers both. */
+		if (gpa <= d_end && dm->dirty_gpa <= end) {
+			if (gpa < dm->dirty_gpa)
+				dm->dirty_gpa = gpa;
+			dm->dirty_len = (end > d_end ? end : d_end) -
+					dm->dirty_gpa;
+			return;
+		}
+		(void)dm_ram_flush(dm);
+	}
+	dm->dirty_gpa = gpa;
+	dm->dirty_len = len;
 }
 
 int dm_map_range(struct dm *dm, struct dm_dev *dev, uint32_t type,
@@ -139,9 +183,14 @@ static uint64_t channel_read(struct dm *dm, uint32_t type, uint64_t addr,
 {
 	struct dm_dev *dev = channel_lookup(dm, type, addr, size);
 
+	uint64_t v;
+
 	if (!dev || !dev->ops->read)
 		return ~0ull;
-	return dev->ops->read(dev, type, addr, size);
+	v = dev->ops->read(dev, type, addr, size);
+	/* A read may start DMA too (a FIFO pop): report before answering. */
+	(void)dm_ram_flush(dm);
+	return v;
 }
 
 static void channel_write(struct dm *dm, uint32_t type, uint64_t addr,
@@ -149,8 +198,12 @@ static void channel_write(struct dm *dm, uint32_t type, uint64_t addr,
 {
 	struct dm_dev *dev = channel_lookup(dm, type, addr, size);
 
-	if (dev && dev->ops->write)
+	if (dev && dev->ops->write) {
 		dev->ops->write(dev, type, addr, size, val);
+		/* Before the answer (or the next request's) shows the guest
+		 * a completed DMA. */
+		(void)dm_ram_flush(dm);
+	}
 }
 
 /* Serves one request from a slot; the slot's fields come from hv. */
@@ -272,6 +325,7 @@ static void channel_run_timers(struct dm *dm, int64_t now)
 		if (dev->ops->timer)
 			dev->ops->timer(dev, now);
 	}
+	(void)dm_ram_flush(dm);
 }
 
 static void channel_console_input(struct dm *dm)
@@ -281,6 +335,7 @@ static void channel_console_input(struct dm *dm)
 	for (i = 0; i < dm->nr_devs; i++)
 		if (dm->devs[i].ops->console_input)
 			dm->devs[i].ops->console_input(&dm->devs[i]);
+	(void)dm_ram_flush(dm);
 }
 
 /* Sleeps until hv, the console or a timer needs us; 1 if hv woke us. */

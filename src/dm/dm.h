@@ -72,6 +72,9 @@ struct dm {
 	int disk_fd[4];
 	int disk_rw[4];
 	unsigned nr_disks;
+	/* Guest RAM written by DMA and not yet reported to hv (channel.c):
+	 * one contiguous range, len 0 when none. */
+	uint64_t dirty_gpa, dirty_len;
 };
 
 /* channel.c: dm_op calls (synchronous) and ioreq processing. */
@@ -83,6 +86,19 @@ int dm_unmap_range(struct dm *dm, uint32_t type, uint64_t start,
 		   uint64_t end) must_check;
 int dm_set_irq(struct dm *dm, unsigned irq, int level);
 int dm_shutdown(struct dm *dm, uint32_t reason, uint32_t code);
+/*
+ * DMA coherence (dm_op modified_memory). dm_ram_dirty records that the DM
+ * wrote guest RAM [gpa, gpa + len): a range that continues the pending one
+ * joins it, any other first sends the pending one. What is pending is sent
+ * (and hv's answer awaited) by dm_ram_flush, which channel.c calls after
+ * every device callback (before the ioreq's answer) and dm_op_call before
+ * any other op (before an IRQ): the guest sees no completion of a DMA
+ * before hv knows what it wrote. Sent unconditionally: a DM never knows
+ * whether its guest's accelerator caches decoded code.
+ */
+void dm_ram_dirty(struct dm *dm, uint64_t gpa, uint64_t len);
+/* Sends the pending range, if any; 0 or the dm_op's -errno (logged). */
+int dm_ram_flush(struct dm *dm);
 /* Serves everything pending; returns how many requests it handled. */
 unsigned channel_process(struct dm *dm);
 /* Runs the DM until hv goes away. */

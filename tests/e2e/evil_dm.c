@@ -230,6 +230,27 @@ static void evil_bad_dmop_running(struct dm *dm)
 	r.u.shutdown = (struct dm_op_shutdown){ .reason = 9, .code = 0 };
 	evil_expect("remote_shutdown reason 9",
 		    evil_dmop_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
+	/* modified_memory names guest RAM only: never the legacy hole,
+	 * never past the end, never a wrapping or empty range. */
+	r = evil_req(dm, DM_OP_MODIFIED_MEMORY, sizeof(r.u.modified));
+	r.u.modified = (struct dm_op_modified_memory){ .gpa = 0xa0000,
+						       .len = 0x1000 };
+	evil_expect("modified_memory in the legacy hole",
+		    evil_dmop_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
+	r = evil_req(dm, DM_OP_MODIFIED_MEMORY, sizeof(r.u.modified));
+	r.u.modified = (struct dm_op_modified_memory){
+		.gpa = 0x100000000ull + dm->ram_bytes, .len = 0x1000 };
+	evil_expect("modified_memory past the end of RAM",
+		    evil_dmop_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
+	r = evil_req(dm, DM_OP_MODIFIED_MEMORY, sizeof(r.u.modified));
+	r.u.modified = (struct dm_op_modified_memory){ .gpa = ~0xfffull,
+						       .len = 0x2000 };
+	evil_expect("modified_memory wrapping around",
+		    evil_dmop_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
+	r = evil_req(dm, DM_OP_MODIFIED_MEMORY, sizeof(r.u.modified));
+	r.u.modified = (struct dm_op_modified_memory){ .gpa = 0x1000 };
+	evil_expect("modified_memory of 0 bytes",
+		    evil_dmop_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
 }
 
 /* Sends malformed messages until hv gives up on this DM. */

@@ -43,9 +43,11 @@ int dm_dev_guest_rw(struct dm_dev *dev, uint64_t gpa, void *buf, size_t len,
 
 	if (!p)
 		return -EFAULT;
-	if (to_guest)
+	if (to_guest) {
 		memcpy(p, buf, len);
-	else
+		/* hv hears of it before the guest sees a completion. */
+		dm_ram_dirty(dev->dm, gpa, len);
+	} else
 		memcpy(buf, p, len);
 	return 0;
 }

@@ -86,7 +86,9 @@ void dm_dev_reboot(void *opaque);
 
 /*
  * dm_dev_guest_rw - copies `len` bytes between guest-physical `gpa` and
- * `buf` (to_guest: into the guest), through guestmem_ptr. Returns 0, or
+ * `buf` (to_guest: into the guest), through guestmem_ptr. A write is
+ * recorded for dm_op modified_memory (dm_ram_dirty): the channel reports
+ * it before the guest can see the transfer complete. Returns 0, or
  * -EFAULT when any byte of the range is not guest RAM (nothing copied).
  */
 int dm_dev_guest_rw(struct dm_dev *dev, uint64_t gpa, void *buf, size_t len,

@@ -10,11 +10,23 @@
 #include "dm/dev/dev.h"
 #include "dm/hw/fw_cfg.h"
 
-/* Guest memory for fw_cfg's DMA interface, checked by the one helper. */
+/*
+ * Guest memory for fw_cfg's DMA interface, checked by the one helper.
+ * The guest learns that a transfer is over from a control word the device
+ * writes into guest RAM, not from an IRQ: each write is reported
+ * (modified_memory) before the callback returns, so the data's report is
+ * answered before the control word changes. SeaBIOS loads tables and
+ * option ROMs this way, a few hundred KiB at boot.
+ */
 static int fwcfg_dma(void *opaque, uint64_t gpa, void *buf, uint32_t len,
 		     bool is_write)
 {
-	return dm_dev_guest_rw(opaque, gpa, buf, len, is_write);
+	struct dm_dev *dev = opaque;
+	int r = dm_dev_guest_rw(dev, gpa, buf, len, is_write);
+
+	if (!r && is_write)
+		(void)dm_ram_flush(dev->dm);
+	return r;
 }
 
 static const struct fw_cfg_ops fwcfg_cb = { .dma_rw = fwcfg_dma };

@@ -143,11 +143,31 @@ static int idectl_be_dmav(void *o, uint64_t off, const struct bmdma_seg *seg,
 	return 0;
 }
 
+/*
+ * The bus master's zero-copy path. After a read every segment counts as
+ * written, even when preadv failed half-way: all are recorded for
+ * modified_memory, after the bytes moved, and the channel reports them
+ * before the IRQ and before it answers the request that ran the transfer.
+ */
+static int idectl_be_dmav_report(void *o, uint64_t off,
+				 const struct bmdma_seg *seg, unsigned nseg,
+				 bool to_guest)
+{
+	struct idectl_disk *d = o;
+	int r = idectl_be_dmav(o, off, seg, nseg, to_guest);
+	unsigned i;
+
+	if (to_guest && r != -EFAULT && r != -EINVAL)
+		for (i = 0; i < nseg; i++)
+			dm_ram_dirty(d->ctl->dev->dm, seg[i].gpa, seg[i].len);
+	return r;
+}
+
 static const struct ide_backend_ops idectl_be = {
 	.read = idectl_be_read,
 	.write = idectl_be_write,
 	.flush = idectl_be_flush,
-	.dmav = idectl_be_dmav,
+	.dmav = idectl_be_dmav_report,
 };
 
 /* ---- channel callbacks ---- */
