@@ -34,6 +34,16 @@ void soft_mode_update(struct soft_cpu *cpu)
 	}
 }
 
+void sys_mode_refresh(struct soft_cpu *cpu)
+{
+	enum soft_mode old = cpu->mode;
+
+	soft_mode_update(cpu);
+	/* Decoded code depends on the mode (operand and address sizes). */
+	if (cpu->mode != old)
+		soft_icache_flush(cpu);
+}
+
 void soft_reset_state(struct soft_cpu *cpu, int init)
 {
 	uint64_t cr0_keep = init ? cpu->cr0 & (CR0_CD | CR0_NW) : 0;

@@ -63,6 +63,11 @@ int sys_translate_try(struct soft_cpu *cpu, uint64_t lin, enum soft_access acc,
  * invalid (the caller raises #GP(0)), 0 when loaded. */
 int sys_load_pdptes(struct soft_cpu *cpu);
 
+/* ---- reset.c ---- */
+
+/* soft_mode_update, and drops decoded code when the mode changed. */
+void sys_mode_refresh(struct soft_cpu *cpu);
+
 /* ---- cpuid.c ---- */
 
 /* The CPUID leaf 1 EAX signature, also EDX after reset. */
@@ -75,41 +80,63 @@ uint8_t *sys_gpa_ptr(struct soft_cpu *cpu, uint64_t gpa, int write);
 
 /* ---- seg.c ---- */
 
-/* Reads the 8-byte descriptor of `sel` (GDT or LDT); -1 when past the
- * table's limit (or the LDT is unusable). */
+/* A system structure's linear address: 32 bits outside IA-32e mode,
+ * #GP(0) when non-canonical in it. */
+uint64_t sys_lin_sys(struct soft_cpu *cpu, uint64_t lin);
+/* The 8-byte descriptor of `sel` (GDT or LDT): 0, or -1 when past the
+ * table's limit or the LDT is unusable. _hi: the upper half of a 16-byte
+ * system descriptor (IA-32e mode). */
 int sys_desc_read(struct soft_cpu *cpu, uint16_t sel, uint64_t *desc);
-/* Writes the descriptor's access byte (accessed / busy bits). */
-void sys_desc_set_access(struct soft_cpu *cpu, uint16_t sel, uint8_t access);
-/* Unpacks a legacy descriptor into a segment cache. */
+int sys_desc_read_hi(struct soft_cpu *cpu, uint16_t sel, uint64_t *hi);
+/* Sets access-byte `bits` (accessed 0x01, busy 0x02) unless set. */
+void sys_desc_set_bits(struct soft_cpu *cpu, uint16_t sel, uint64_t desc,
+		       uint8_t bits);
 void sys_desc_to_seg(uint64_t desc, uint16_t sel, struct soft_seg *s);
-/* Loads a segment register without checks (real mode, vm86, SYSCALL). */
+/* Real-mode or vm86 load: selector and base (vm86: limit, attributes). */
 void sys_seg_real(struct soft_cpu *cpu, int sreg, uint16_t sel);
-/* Loads CS or SS from a checked descriptor/fixed value. */
-void sys_seg_set(struct soft_cpu *cpu, int sreg, uint16_t sel, uint64_t base,
-		 uint32_t limit, uint16_t attr);
-/* After a return to an outer ring: null DS/ES/FS/GS the new CPL may not
- * use (data or non-conforming code with DPL < CPL). */
-void sys_null_outer_segs(struct soft_cpu *cpu);
-/* Checks and loads CS for a far transfer to `sel` at privilege `cpl`
- * (checked by the caller); used by IRET and RETF. */
-void sys_load_cs_checked(struct soft_cpu *cpu, uint16_t sel, uint64_t desc,
-			 unsigned new_cpl);
-/* Checks an SS selector/descriptor for loading at `cpl`; raises `vec`
- * (#TS or #GP) when invalid; returns the descriptor. */
+/* Checks an SS for use at `cpl`: `vec` (#GP or #TS) or #SS; the desc. */
 uint64_t sys_check_ss(struct soft_cpu *cpu, uint16_t sel, unsigned cpl,
 		      unsigned vec);
+/* After a return to an outer ring: nulls DS/ES/FS/GS the CPL may not use. */
+void sys_null_outer_segs(struct soft_cpu *cpu);
+/* Checks a code descriptor and target offset; builds the CS cache. */
+void sys_cs_make(struct soft_cpu *cpu, uint16_t sel, uint64_t desc,
+		 unsigned new_cpl, uint64_t off, struct soft_seg *cs);
+/* Loads CS:RIP and recomputes the mode. */
+void sys_cs_commit(struct soft_cpu *cpu, const struct soft_seg *cs,
+		   uint64_t rip);
+/* The 32/16-bit TSS's SS:ESP for ring `dpl` (#TS past its limit). */
+void sys_tss_stack(struct soft_cpu *cpu, unsigned dpl, uint16_t *ss,
+		   uint64_t *sp);
+/* The 64-bit TSS's RSPn (idx 0-2) or ISTn (idx 3 + n). */
+uint64_t sys_tss64_rsp(struct soft_cpu *cpu, unsigned idx);
 
-/* ---- except.c ---- */
+/* ---- sysstack.c ---- */
 
-/* Stack helpers on a linear stack: push/pop with size, for delivery and
- * far transfers; `sp` is updated by the caller. */
-void sys_push(struct soft_cpu *cpu, const struct soft_seg *ss, uint64_t *sp,
-	      unsigned ssize, unsigned size, uint64_t v);
-uint64_t sys_pop(struct soft_cpu *cpu, const struct soft_seg *ss, uint64_t *sp,
-		 unsigned ssize, unsigned size);
-/* The stack pointer width of a stack segment: 2, 4 or 8 bytes. */
+/*
+ * A stack being pushed or popped by a far transfer or an event delivery:
+ * its segment cache (maybe not loaded yet), pointer and width. Accesses
+ * are checked as SS accesses (#SS(err)); `sys` makes them supervisor
+ * accesses (a stack of CPL 0-2).
+ */
+struct sys_stack {
+	struct soft_seg ss;
+	uint64_t sp;
+	unsigned ssize; /* 2, 4 or 8 */
+	int lm;		/* 64-bit: canonical checks only */
+	int prot;	/* protected mode: type and P checks */
+	int sys;
+	int32_t err;	/* #SS error code */
+};
+/* The stack pointer width of SS in the current mode: 2, 4 or 8. */
 unsigned sys_stack_size(const struct soft_cpu *cpu, const struct soft_seg *ss);
-/* Writes RSP keeping the untouched upper bits of a 16-bit stack. */
-void sys_set_sp(struct soft_cpu *cpu, uint64_t sp, unsigned ssize);
+/* The current SS:RSP, accessed at the current CPL. */
+void sys_stk_cur(struct soft_cpu *cpu, struct sys_stack *s);
+void sys_stk_push(struct soft_cpu *cpu, struct sys_stack *s, unsigned size,
+		  uint64_t v);
+uint64_t sys_stk_pop(struct soft_cpu *cpu, struct sys_stack *s, unsigned size);
+void sys_stk_skip(struct sys_stack *s, uint64_t bytes);
+/* Writes the pointer back to RSP (only the stack's width of it). */
+void sys_stk_commit(struct soft_cpu *cpu, const struct sys_stack *s);
 
 #endif
