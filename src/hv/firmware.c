@@ -144,6 +144,44 @@ int firmware_mmio(struct hv_vm *vm, uint64_t gpa, unsigned size, int is_write,
 	return 1;
 }
 
+/*
+ * firmware_page - for an accelerator without memory slots (the soft CPU):
+ * the host page that backs guest-physical page `gpa` of the legacy window
+ * or the image below 4 GiB, for reading or (`write`) writing as the PAM
+ * modes decode it; NULL where the access goes to firmware_mmio instead
+ * (writes dropped, reads of nothing as all ones).
+ */
+uint8_t *firmware_page(struct hv_vm *vm, uint64_t gpa, int write)
+{
+	uint8_t *ram;
+	uint8_t mode;
+
+	gpa &= ~0xfffull;
+	if (vm->fw && gpa >= 0x100000000ull - vm->fw_size &&
+	    gpa < 0x100000000ull)
+		return write ? NULL
+			     : vm->fw + (gpa - (0x100000000ull - vm->fw_size));
+	if (gpa < FW_WINDOW_START || gpa >= 0x100000)
+		return NULL;
+	mode = __atomic_load_n(
+		&vm->pam[(gpa - FW_WINDOW_START) / FW_PAM_BLOCK],
+		__ATOMIC_RELAXED);
+	/* The shadow RAM under the window (guestmem_ptr refuses the hole). */
+	ram = gpa + 0x1000 <= vm->mem.low_size ? vm->mem.base + gpa : NULL;
+	if (!vm->fw)
+		mode = FW_PAM_DISABLED;
+	switch (mode) {
+	case FW_PAM_RAM:
+		return ram;
+	case FW_PAM_ROM:
+		return write ? NULL : ram;
+	case FW_PAM_WRITE:
+		return write ? ram : fw_bus(vm, gpa);
+	default:
+		return write ? NULL : fw_bus(vm, gpa);
+	}
+}
+
 /* firmware_set_pam - sets the mode of [start, start + size). */
 int firmware_set_pam(struct hv_vm *vm, uint64_t start, uint64_t size,
 		     unsigned mode)

@@ -137,6 +137,7 @@ int firmware_mmio(struct hv_vm *vm, uint64_t gpa, unsigned size, int is_write,
 		  uint8_t *data);
 int firmware_set_pam(struct hv_vm *vm, uint64_t start, uint64_t size,
 		     unsigned mode);
+uint8_t *firmware_page(struct hv_vm *vm, uint64_t gpa, int write);
 
 /* vcpu.c */
 #define VCPU_KICK_SIGNAL SIGUSR1

@@ -41,7 +41,7 @@ const struct seccomp_rule_desc hv_seccomp_rules[] = {
 		     "buf_lock, pause_lock)"),
 	SECCOMP_RULE(exit_group, SECCOMP_ARG_ANY, 0,
 		     "hv_stop ends the process with _exit() after its report"),
-	/* KVM, on this VM's fds only. */
+	/* KVM, on this VM's fds only (none under the soft CPU). */
 	SECCOMP_IOCTL(SECCOMP_ARG_IOCTL_VCPU, KVM_RUN, 0,
 		      "vcpu_thread runs the guest"),
 	SECCOMP_IOCTL(SECCOMP_ARG_IOCTL_VM, KVM_IRQ_LINE, 0,
@@ -116,6 +116,11 @@ static int hv_seccomp_add(scmp_filter_ctx ctx, const struct hv_vm *vm,
 	unsigned i;
 	int err;
 
+	/* The soft CPU has no KVM fds: no ioctl at all is allowed then. */
+	if ((r->arg == SECCOMP_ARG_IOCTL_VCPU ||
+	     r->arg == SECCOMP_ARG_IOCTL_VM) &&
+	    vm->accel && strcmp(vm->accel->name, "kvm"))
+		return 0;
 	switch (r->arg) {
 	case SECCOMP_ARG_IOCTL_VCPU:
 		for (i = 0; i < vm->nr_vcpus; i++) {
