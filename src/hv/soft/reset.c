@@ -87,10 +87,7 @@ void soft_reset_state(struct soft_cpu *cpu, int init)
 		memset(cpu->mtrr_var, 0, sizeof(cpu->mtrr_var));
 		/* The TSC counts from 0 at power-on. */
 		cpu->tsc_offset = 0;
-		if (cpu->ops && cpu->ops->clock_ns)
-			cpu->tsc_offset = -(int64_t)((uint64_t)cpu->ops->clock_ns(
-						    cpu->ctx) *
-						SOFT_TSC_KHZ / 1000000u);
+		cpu->tsc_offset = -(int64_t)sys_tsc(cpu);
 	}
 	/* x87/SSE: FCW 0x0040 at power-on (0x037f after INIT), MXCSR. */
 	memset(cpu->fxsave, 0, sizeof(cpu->fxsave));

@@ -68,6 +68,11 @@ int sys_load_pdptes(struct soft_cpu *cpu);
 /* soft_mode_update, and drops decoded code when the mode changed. */
 void sys_mode_refresh(struct soft_cpu *cpu);
 
+/* ---- msr.c ---- */
+
+/* The guest's TSC now: the host clock scaled to SOFT_TSC_KHZ + offset. */
+uint64_t sys_tsc(struct soft_cpu *cpu);
+
 /* ---- cpuid.c ---- */
 
 /* The CPUID leaf 1 EAX signature, also EDX after reset. */

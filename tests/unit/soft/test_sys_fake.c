@@ -161,6 +161,11 @@ void soft_code_written(struct soft_vm *vm, uint64_t gpa, uint64_t len)
 	fake_cur->code_written++;
 }
 
+void soft_set_zf(struct soft_cpu *cpu, int zf)
+{
+	cpu->rflags = (cpu->rflags & ~(uint64_t)F_ZF) | (zf ? F_ZF : 0);
+}
+
 void soft_icache_flush(struct soft_cpu *cpu)
 {
 	(void)cpu;
