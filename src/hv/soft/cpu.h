@@ -257,6 +257,8 @@ void soft_set_rflags(struct soft_cpu *cpu, uint64_t v);
 void soft_code_written(struct soft_vm *vm, uint64_t gpa, uint64_t len);
 /* Drops this vCPU's whole decoded cache (mode change, CR0/CR3/CR4). */
 void soft_icache_flush(struct soft_cpu *cpu);
+/* Sets ZF alone, keeping the other flags (LAR, LSL, VERR, VERW). */
+void soft_set_zf(struct soft_cpu *cpu, int zf);
 
 /* ================= system (mem.c, paging.c, seg.c ...) ================= */
 
