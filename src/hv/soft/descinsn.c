@@ -121,7 +121,9 @@ int soft_lar_lsl(struct soft_cpu *cpu, int lsl, uint16_t sel, uint64_t *out)
 		sys_desc_to_seg(d, sel, &s);
 		*out = s.limit;
 	} else {
-		*out = (d >> 32) & 0x00f0ff00u;
+		/* Bits 19:16 are undefined in the SDM; Intel CPUs return the
+		 * limit bits there, and so do we. */
+		*out = (d >> 32) & 0x00ffff00u;
 	}
 	soft_set_zf(cpu, 1);
 	return 1;
