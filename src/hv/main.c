@@ -146,8 +146,7 @@ static void hv_parse_args(struct hv_vm *vm, int argc, char **argv)
 			if (!strcmp(val, "kvm"))
 				vm->accel = &hv_accel_kvm;
 			else if (!strcmp(val, "soft"))
-				die("--accel soft: the soft CPU is not built "
-				    "yet");
+				vm->accel = &hv_accel_soft;
 			else
 				die("bad --accel %s", val);
 		} else if (!strcmp(opt, "--tag")) {
