@@ -34,8 +34,9 @@
  * INT high, an ExtINT message, or the APIC globally disabled).
  *
  * Not reentrant: callers serialise all calls. A callback may call
- * lapic_accept() on another LAPIC, and send_ipi may call it on this one
- * (a self IPI); no other call back into the same LAPIC is allowed.
+ * lapic_accept() on any LAPIC, this one included (a self IPI from
+ * send_ipi, an IOAPIC re-delivery from eoi); no other call back into the
+ * same LAPIC is allowed.
  */
 #ifndef SAFEPC_HV_SOFT_LAPIC_H
 #define SAFEPC_HV_SOFT_LAPIC_H
