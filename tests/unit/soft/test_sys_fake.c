@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The fake world of the system tests (see test_sys_fake.h), plus
- * stand-ins for the core's functions the system files call, for as long
- * as the tests link without the core's sources.
+ * The fake world of the system tests (see test_sys_fake.h). The vCPU is
+ * the real one (soft_cpu_new, the core's lazy flags and decoded cache).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -94,22 +93,16 @@ struct fake *fake_new(void)
 
 	f->ram = aligned_alloc(4096, FAKE_RAM);
 	memset(f->ram, 0, FAKE_RAM);
-	f->cpu = aligned_alloc(64, (sizeof(struct soft_cpu) + 63) & ~63ul);
-	memset(f->cpu, 0, sizeof(*f->cpu));
-	f->vm.ram_pages = FAKE_RAM / 4096;
-	f->vm.code_bits = calloc(FAKE_RAM / 4096 / 8, 1);
-	f->cpu->vm = &f->vm;
-	f->cpu->ops = &fake_ops;
-	f->cpu->ctx = f;
-	soft_reset_state(f->cpu, 0);
+	f->vm = soft_vm_new(FAKE_RAM, 0);
+	f->cpu = soft_cpu_new(f->vm, 0, &fake_ops, f);
 	fake_cur = f;
 	return f;
 }
 
 void fake_free(struct fake *f)
 {
-	free((void *)f->vm.code_bits);
-	free(f->cpu);
+	soft_cpu_free(f->cpu);
+	soft_vm_free(f->vm);
 	free(f->ram);
 	free(f);
 }
@@ -285,35 +278,3 @@ void fake_deliver(struct fake *f, enum soft_event kind, unsigned vec,
 		c->rip = c->ip_start;
 	}
 }
-
-#ifndef SOFT_HAVE_CORE
-/* Stand-ins for the core: RFLAGS kept whole in cpu->rflags. */
-uint64_t soft_get_rflags(struct soft_cpu *cpu)
-{
-	return cpu->rflags;
-}
-
-void soft_set_rflags(struct soft_cpu *cpu, uint64_t v)
-{
-	cpu->rflags = (v & 0x3f7fd5u) | F_1;
-}
-
-void soft_code_written(struct soft_vm *vm, uint64_t gpa, uint64_t len)
-{
-	(void)vm;
-	(void)gpa;
-	(void)len;
-	fake_cur->code_written++;
-}
-
-void soft_set_zf(struct soft_cpu *cpu, int zf)
-{
-	cpu->rflags = (cpu->rflags & ~(uint64_t)F_ZF) | (zf ? F_ZF : 0);
-}
-
-void soft_icache_flush(struct soft_cpu *cpu)
-{
-	(void)cpu;
-	fake_cur->icache_flushes++;
-}
-#endif

@@ -18,12 +18,10 @@
 
 struct fake {
 	struct soft_cpu *cpu;
-	struct soft_vm vm;
+	struct soft_vm *vm;
 	uint8_t *ram;
 	unsigned mmio_reads, mmio_writes;
 	uint64_t mmio_last_addr, mmio_last_val;
-	unsigned code_written; /* soft_code_written calls */
-	unsigned icache_flushes;
 	uint64_t clock;
 	uint64_t apic_base;
 	uint8_t cr8;
