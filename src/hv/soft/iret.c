@@ -4,7 +4,7 @@
  * VME), protected mode to the same or an outer ring (nulling the data
  * segments the outer ring may not use), from ring 0 back to vm86, and
  * IRETQ / compatibility-mode IRET in IA-32e mode (which always pops
- * SS:RSP in 64-bit mode). Each completes by unblocking NMIs.
+ * SS:RSP in 64-bit mode). Each unblocks NMIs.
  *
  * Not supported: a nested-task return (NT set outside IA-32e mode) would
  * be a task switch; it raises #GP(0) (IA-32e mode raises that anyway).
@@ -148,9 +148,10 @@ static void iret_prot(struct soft_cpu *cpu, unsigned osz)
 
 void soft_iret(struct soft_cpu *cpu, unsigned osz)
 {
+	/* IRET unblocks NMIs even when it then faults (SDM 6.7.1). */
+	cpu->nmi_blocked = 0;
 	if (cpu->mode == M_REAL || cpu->mode == M_VM86)
 		iret_real(cpu, osz);
 	else
 		iret_prot(cpu, osz);
-	cpu->nmi_blocked = 0;
 }

@@ -264,6 +264,8 @@ uint64_t soft_read_lin(struct soft_cpu *cpu, uint64_t lin, unsigned size,
 	const struct soft_tlb_entry *e = &cpu->tlb_r[mem_idx(lin)];
 	uint64_t v = 0;
 
+	if (__builtin_expect(size > 8, 0)) /* wider: soft_read_buf */
+		size = 8;
 	if (e->tag == mem_tag(lin) && (lin & 0xfff) + size <= SYS_PAGE &&
 	    mem_tlb_ok(cpu, sys)) {
 		memcpy(&v, e->host + (lin & 0xfff), size);
@@ -278,6 +280,8 @@ void soft_write_lin(struct soft_cpu *cpu, uint64_t lin, unsigned size,
 {
 	const struct soft_tlb_entry *e = &cpu->tlb_w[mem_idx(lin)];
 
+	if (__builtin_expect(size > 8, 0)) /* wider: soft_write_buf */
+		size = 8;
 	if (e->tag == mem_tag(lin) && (lin & 0xfff) + size <= SYS_PAGE &&
 	    mem_tlb_ok(cpu, sys)) {
 		memcpy(e->host + (lin & 0xfff), &val, size);

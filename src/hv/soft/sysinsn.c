@@ -93,7 +93,9 @@ static void sysinsn_cr4(struct soft_cpu *cpu, uint64_t v)
 	if ((cpu->efer & EFER_LMA) && !(v & CR4_PAE))
 		soft_raise(cpu, V_GP, 0);
 	cpu->cr4 = v;
-	if ((cpu->cr0 & CR0_PG) && (v & CR4_PAE) && !(old & CR4_PAE) &&
+	/* PAE paging reloads the PDPTEs when PAE, PGE or PSE change. */
+	if ((cpu->cr0 & CR0_PG) && (v & CR4_PAE) &&
+	    ((old ^ v) & (CR4_PAE | CR4_PGE | CR4_PSE)) &&
 	    !(cpu->efer & EFER_LMA) && sys_load_pdptes(cpu)) {
 		cpu->cr4 = old;
 		soft_raise(cpu, V_GP, 0);
@@ -273,11 +275,12 @@ void soft_io_check(struct soft_cpu *cpu, uint16_t port, unsigned size)
 	if (!(cpu->tr.attr & SEG_A_P) || (cpu->tr.attr & 0x1d) != 0x9 ||
 	    cpu->tr.limit < 0x67)
 		soft_raise(cpu, V_GP, 0);
-	map = soft_read_lin(cpu, cpu->tr.base + 0x66, 2, 1);
+	map = soft_read_lin(cpu, sys_lin_sys(cpu, cpu->tr.base + 0x66), 2, 1);
 	at = map + port / 8;
 	if (at + 1 > cpu->tr.limit)
 		soft_raise(cpu, V_GP, 0);
-	bits = (unsigned)soft_read_lin(cpu, cpu->tr.base + at, 2, 1);
+	bits = (unsigned)soft_read_lin(cpu, sys_lin_sys(cpu, cpu->tr.base + at),
+				       2, 1);
 	if ((bits >> (port & 7)) & ((1u << size) - 1))
 		soft_raise(cpu, V_GP, 0);
 }
