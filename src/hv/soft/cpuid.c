@@ -9,9 +9,12 @@
  * ratio) when it is present and skips calibrating it against the PIT, a
  * race an interpreter running at a small fraction of native speed easily
  * loses (on AMD it always calibrates against PIT channel 2). Leaves 0x15
- * and 0x16 therefore publish SOFT_TSC_KHZ. The signature is family 6
- * model 0x3a (Ivy Bridge): old enough that Linux applies no errata
- * workaround keyed on microcode revisions we do not model.
+ * and 0x16 therefore publish SOFT_TSC_KHZ. Linux also takes the LAPIC
+ * timer's clock from leaf 0x15's crystal (ECX) and then skips calibrating
+ * that timer too, so the crystal is the LAPIC's 1 GHz bus clock (lapic.h)
+ * and the TSC/crystal ratio is SOFT_TSC_KHZ / 1 GHz. The signature is
+ * family 6 model 0x3a (Ivy Bridge): old enough that Linux applies no
+ * errata workaround keyed on microcode revisions we do not model.
  *
  * Topology: every vCPU reports itself as its own package (HTT clear,
  * logical count 1, leaves 4 and 0xB empty), with its initial APIC id =
@@ -56,7 +59,7 @@
 #define C1C_CX16 (1u << 13)	/* CMPXCHG16B (core) */
 #define C1C_POPCNT (0u << 23)	/* not advertised */
 #define C1C_X2APIC (0u << 21)	/* xAPIC only */
-#define C1C_TSCDL (0u << 24)	/* TSC deadline: only if the LAPIC does */
+#define C1C_TSCDL (1u << 24)	/* TSC-deadline timer (lapic.c has it) */
 #define C1C_XSAVE (0u << 26)	/* no XSAVE */
 #define C1C_HYPERVISOR (1u << 31) /* we are a virtual CPU */
 #define CPUID_1_ECX                                                    \
@@ -79,6 +82,9 @@
 /* Our hypervisor signature: 12 bytes in EBX, ECX, EDX. */
 #define CPUID_HV_SIG "SafePCSftCPU"
 
+/* The LAPIC timer's input clock (lapic.h: 1 ns per bus tick). */
+#define CPUID_CRYSTAL_KHZ 1000000u
+
 #define CPUID_MAX_BASIC 0x16u
 #define CPUID_MAX_EXT 0x80000008u
 #define CPUID_MAX_HV 0x40000010u
@@ -92,8 +98,9 @@ struct cpuid_leaf {
  * zeros; leaf 1 EBX and the string leaves are filled in cpuid(). */
 static const struct cpuid_leaf cpuid_table[] = {
 	{ 0x00000001, { CPUID_SIGNATURE, 0, CPUID_1_ECX, CPUID_1_EDX } },
-	/* TSC = crystal (SOFT_TSC_KHZ) * 1 / 1 */
-	{ 0x00000015, { 1, 1, SOFT_TSC_KHZ * 1000u, 0 } },
+	/* crystal = the LAPIC bus clock, 1 GHz; TSC = crystal * EBX / EAX */
+	{ 0x00000015,
+	  { CPUID_CRYSTAL_KHZ, SOFT_TSC_KHZ, CPUID_CRYSTAL_KHZ * 1000u, 0 } },
 	/* base and max frequency in MHz, bus 100 MHz */
 	{ 0x00000016, { SOFT_TSC_KHZ / 1000u, SOFT_TSC_KHZ / 1000u, 100, 0 } },
 	{ 0x40000010, { SOFT_TSC_KHZ, 0, 0, 0 } }, /* TSC kHz, bus kHz? */

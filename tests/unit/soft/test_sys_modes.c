@@ -402,7 +402,10 @@ static void test_cpuid(void **state)
 	assert_int_equal(r[0] & 0xff, 40);
 	assert_int_equal((r[0] >> 8) & 0xff, 48);
 	cpuid(c, 0x15, r);
-	assert_int_equal(r[2], SOFT_TSC_KHZ * 1000u);
+	assert_int_equal(r[2], 1000000000u); /* the LAPIC's bus clock */
+	assert_int_equal((uint64_t)r[2] / 1000 * r[1] / r[0], SOFT_TSC_KHZ);
+	cpuid(c, 0x7fffffff, r); /* out of range: the highest basic leaf */
+	assert_int_equal(r[0], SOFT_TSC_KHZ / 1000);
 }
 
 static void test_syscall(void **state)
