@@ -80,6 +80,15 @@ static void irq8(struct irq_frame *f)
 	outb(0x20, 0x20);
 }
 
+/* Waits with IF set until *n reaches `want` or `ms` pass. */
+static void wait_count(volatile uint32_t *n, uint32_t want, unsigned ms)
+{
+	sti();
+	for (unsigned i = 0; i < ms && *n < want; i++)
+		pit_delay_us(1000);
+	cli();
+}
+
 static void pit_start(uint16_t div)
 {
 	outb(0x43, 0x34);	/* channel 0, lo/hi, mode 2 */
@@ -128,10 +137,7 @@ static void test_timer(void)
 
 	n0 = 0;
 	specific = true;
-	sti();
-	wait_flag(&n0, 100);
-	pit_delay_us(25000);
-	cli();
+	wait_count(&n0, 3, 500);
 	report(n0 >= 2 && read_isr(0x20) == 0,
 	       "specific EOI (0x60): %u more ticks, ISR empty", n0);
 	specific = false;
@@ -170,10 +176,7 @@ static void test_slave(void)
 	rtc_periodic(true);
 	outb(0x21, 0xFB);	/* master: only the cascade */
 	outb(0xA1, 0xFE);	/* slave: IRQ 8 */
-	sti();
-	wait_flag(&n8, 200);
-	pit_delay_us(10000);
-	cli();
+	wait_count(&n8, 3, 500);
 	report(n8 >= 2, "RTC periodic interrupt through the slave at 0x%x "
 	       "(%u)", BASE_S, n8);
 	report(isr8_s == 0x01 && isr8_m == 0x04,
@@ -223,10 +226,7 @@ static void test_auto_eoi(void)
 	isr0_m = 0xFF;
 	pit_start(11932);
 	outb(0x21, 0xFE);
-	sti();
-	wait_flag(&n0, 200);
-	pit_delay_us(30000);
-	cli();
+	wait_count(&n0, 3, 500);
 	report(n0 >= 2 && isr0_m == 0,
 	       "automatic EOI: %u ticks without EOIs, ISR 0x%02x in the "
 	       "handler", n0, isr0_m);
