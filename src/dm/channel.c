@@ -9,6 +9,11 @@
  * next device timer. An idle domain therefore burns no CPU. The spin grows
  * when work arrives soon after falling asleep and shrinks when sleeps are
  * long.
+ *
+ * DMA coherence: what the devices wrote into guest RAM is reported to hv
+ * (dm_op modified_memory) after every device callback, before the ioreq's
+ * answer, and before any other dm_op (an IRQ), so that an accelerator
+ * caching decoded code never lets the guest see a transfer finish first.
  */
 #include <errno.h>
 #include <sched.h>
