@@ -206,6 +206,9 @@ static void test_ipi(void)
 	unsigned n;
 
 	n = smp_boot(ap_main, 1, 2000);
+	/* smp_boot counts the AP in before it calls ap_main: wait for it. */
+	for (unsigned i = 0; i < 100 && n == 1 && !ap_starts; i++)
+		pit_delay_us(1000);
 	report(n == 1 && ap_starts == 1, "INIT-SIPI-SIPI started the AP "
 	       "(APIC id %u)", ap_id);
 	if (n != 1)

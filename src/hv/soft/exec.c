@@ -58,7 +58,9 @@ static int exec_events(struct soft_cpu *cpu)
 		soft_icache_flush(cpu);
 		cpu->halted = 0;
 		cpu->wait_sipi = 1;
-		return SOFT_EXIT_WAIT_SIPI;
+		/* A SIPI posted right behind the INIT is taken now: the
+		 * caller sleeps until the next post after WAIT_SIPI. */
+		req = atomic_load(&cpu->req);
 	}
 	if (req & SOFT_REQ_SIPI) {
 		atomic_fetch_and(&cpu->req, ~SOFT_REQ_SIPI);
