@@ -120,8 +120,12 @@ void soft_shift_grp2(struct soft_cpu *cpu, const struct soft_insn *in)
 	count &= s == 8 ? 63 : 31;
 	if (in->mod == 3) {
 		v = soft_reg_get(cpu, in->rm, s);
-		if (!count)
+		if (!count) {
+			/* Still a 32-bit register write: zero-extends. */
+			if (s == 4)
+				cpu->gpr[in->rm] = v;
 			return;
+		}
 		r = shift_compute(cpu, in->sub, s, v, count, &lf);
 		soft_reg_set(cpu, in->rm, s, r);
 	} else {
@@ -153,8 +157,11 @@ void soft_shift_shxd(struct soft_cpu *cpu, const struct soft_insn *in)
 		off = soft_ea(cpu, in);
 		d = soft_read(cpu, in->seg, off, s);
 	}
-	if (!c)
+	if (!c) {
+		if (s == 4 && in->mod == 3)
+			cpu->gpr[in->rm] = d;
 		return;
+	}
 	/* A count above 16 on 16-bit operands is undefined: the pattern
 	 * repeats the pair, as a 32-bit funnel of d:s:d would. */
 	if (c > bits)
