@@ -309,6 +309,113 @@ static void test_pae_global_invlpg(void **state)
 	assert_int_equal(FAULT(f, soft_mov_to_cr(c, 3, FAKE_HOLE)), V_GP);
 }
 
+static void test_pae_pte_bits(void **state)
+{
+	struct fake *f = *state;
+	struct soft_cpu *c = f->cpu;
+	unsigned avail;
+	uint64_t gpa;
+
+	fake_put(f, 0x30000, 0x31000 | P, 8);
+	fake_put(f, 0x31000, 0x32000 | P | W | U, 8);
+	fake_put(f, 0x32000, 0x500000 | P | W | U | NX, 8);	/* NX data */
+	fake_put(f, 0x32008, 0x501000 | P | (1ull << 45), 8);	/* bit 45 */
+	fake_put(f, 0x32010, 0x502000 | P | W, 8);		/* supervisor */
+	fake_put(f, 0x32018, 0x503000 | P | W | U, 8);
+	fake_flat32(f, 0);
+	c->cr4 |= CR4_PAE;
+	c->cr3 = 0x30000;
+	c->cr0 |= CR0_PG | CR0_WP;
+	assert_int_equal(FAULT(f, soft_mov_to_cr(c, 3, 0x30000)), -1);
+	/* without NXE bit 63 is reserved */
+	assert_int_equal(FAULT(f, soft_read(c, S_DS, 0x0, 1)), V_PF);
+	assert_int_equal(c->pend_err, PFEC_P | PFEC_RSVD);
+	c->efer |= EFER_NXE;
+	soft_tlb_flush(c, 1);
+	assert_int_equal(FAULT(f, soft_read(c, S_DS, 0x0, 1)), -1);
+	assert_int_equal(FAULT(f, soft_code_ptr(c, 0x10, &avail, &gpa)), V_PF);
+	assert_int_equal(c->pend_err, PFEC_P | PFEC_I);
+	assert_int_equal(c->cr2, 0x10);
+	/* an address bit above 40 is reserved; the walk sets no D bit */
+	assert_int_equal(FAULT(f, soft_read(c, S_DS, 0x1000, 1)), V_PF);
+	assert_int_equal(c->pend_err, PFEC_P | PFEC_RSVD);
+	/* user on a supervisor page, user write */
+	fake_flat32(f, 3);
+	assert_int_equal(FAULT(f, soft_write(c, S_DS, 0x2004, 4, 0)), V_PF);
+	assert_int_equal(c->pend_err, PFEC_P | PFEC_W | PFEC_U);
+	assert_int_equal(c->cr2, 0x2004);
+	/* not present, user fetch with NXE: U and I */
+	assert_int_equal(FAULT(f, soft_code_ptr(c, 0x5000, &avail, &gpa)),
+			 V_PF);
+	assert_int_equal(c->pend_err, PFEC_U | PFEC_I);
+	/* a write across into a page that faults writes nothing */
+	fake_put(f, 0x503ffe, 0, 2);
+	assert_int_equal(FAULT(f, soft_write(c, S_DS, 0x3ffe, 4, 0xffffffff)),
+			 V_PF);
+	assert_int_equal(c->cr2, 0x4000);
+	assert_int_equal(fake_get(f, 0x503ffe, 2), 0);
+	/* the same across two good pages */
+	fake_put(f, 0x32020, 0x504000 | P | W | U, 8);
+	soft_write_buf(c, S_DS, 0x3ff8, "0123456789abcdef", 16);
+	assert_memory_equal(f->ram + 0x503ff8, "01234567", 8);
+	assert_memory_equal(f->ram + 0x504000, "89abcdef", 8);
+}
+
+static void test_tlb_privilege(void **state)
+{
+	struct fake *f = *state;
+	struct soft_cpu *c = f->cpu;
+
+	map32(f, 0x400000, 0x200000, P | W);	/* supervisor only */
+	paging32(f, 0);
+	fake_put(f, 0x200000, 0x42, 1);
+	assert_int_equal(soft_read(c, S_DS, 0x400000, 1), 0x42);
+	soft_write(c, S_DS, 0x400000, 1, 0x43);
+	/* the supervisor's TLB entries must not serve ring 3 */
+	fake_flat32(f, 3);
+	assert_int_equal(FAULT(f, soft_read(c, S_DS, 0x400000, 1)), V_PF);
+	assert_int_equal(FAULT(f, soft_write(c, S_DS, 0x400000, 1, 0)), V_PF);
+	/* an implicit supervisor access from ring 3 still works */
+	assert_int_equal(soft_read_lin(c, 0x400000, 1, 1), 0x43);
+	/* PTEs changed without INVLPG keep the old translation (as on
+	 * hardware); INVLPG drops it */
+	fake_flat32(f, 0);
+	assert_int_equal(soft_read(c, S_DS, 0x400000, 1), 0x43);
+	map32(f, 0x400000, 0x201000, P | W);
+	assert_int_equal(soft_read(c, S_DS, 0x400000, 1), 0x43);
+	soft_invlpg(c, 0x400000);
+	assert_int_equal(soft_read(c, S_DS, 0x400000, 1), 0);
+}
+
+static void test_outside_ram64(void **state)
+{
+	struct fake *f = *state;
+	struct soft_cpu *c = f->cpu;
+
+	long_mode(f, 0);
+	/* PML4 entry pointing into the MMIO hole, past RAM, past 40 bits */
+	fake_put(f, 0x20000 + 1 * 8, FAKE_HOLE | P | W, 8);
+	fake_put(f, 0x20000 + 2 * 8, 0xff000000ull | P | W, 8);
+	fake_put(f, 0x20000 + 3 * 8, 0xfffffffff000ull | P | W, 8);
+	for (uint64_t i = 1; i <= 3; i++) {
+		assert_int_equal(FAULT(f, soft_read(c, S_DS, i << 39, 8)),
+				 V_PF);
+		assert_true(c->pend_err & PFEC_RSVD);
+	}
+	/* CR3 itself in the hole */
+	c->cr3 = FAKE_HOLE;
+	soft_tlb_flush(c, 1);
+	assert_int_equal(FAULT(f, soft_read(c, S_DS, 0, 1)), V_PF);
+	/* #AC: CR0.AM, EFLAGS.AC, ring 3, misaligned */
+	c->cr3 = 0x20000;
+	map64(f, 0x1000, 0x1000, P | W | U);
+	long_mode(f, 3);
+	c->cr0 |= CR0_AM;
+	c->rflags |= F_AC;
+	assert_int_equal(FAULT(f, soft_read(c, S_DS, 0x1001, 4)), V_AC);
+	assert_int_equal(FAULT(f, soft_read(c, S_DS, 0x1004, 4)), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +425,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pf32, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pf64, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pae_global_invlpg, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_pae_pte_bits, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_tlb_privilege, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_outside_ram64, setup,
 						teardown),
 	};
 
