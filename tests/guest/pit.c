@@ -10,14 +10,12 @@
  * 1), mode 0, OUT2 in port 0x61 bit 5 low while counting and high at
  * terminal count; with the gate high it counts; the counter read without
  * a latch (LSB, MSB) counts down.  Where QEMU 7.2 departs from the 8254
- * (no null-count status bit, GATE ignored in mode 0) the value is only
- * reported, as is OUT between the mode 0 control word and its count.  Rates are checked loosely
- * (interpreters are slow, the clock is the host's) and reported.
+ * (no null-count status bit, OUT between a mode 0 control word and its
+ * count, GATE ignored in mode 0) the value is only reported.  Rates are
+ * checked loosely (interpreters are slow, the clock is the host's).
  */
 #include "guest.h"
 
-#define RB_STATUS_CH0 0xE2	/* read-back: status only, channel 0 */
-#define RB_STATUS_CH2 0xE8
 #define ST_OUT 0x80
 #define ST_NULL 0x40
 
