@@ -212,6 +212,11 @@ static void *walk(unsigned long va, unsigned level, void **path,
 			v = (uintptr_t)nt |
 			    (mode == MPAE && l == 2 ? PTE_P : TABLE_FLAGS);
 			ent_set(e, v);
+			/* Intel CPUs load the four PAE PDPTEs at MOV CR3 and
+			 * do not read them again: a new one needs a reload
+			 * (QEMU TCG and AMD walk them from memory). */
+			if (mode == MPAE && l == 2 && (read_cr0() & CR0_PG))
+				write_cr3(read_cr3());
 		}
 		if (path)
 			path[n++] = e;
