@@ -15,6 +15,7 @@
 
 #include "hv/soft/alu.h"
 #include "hv/soft/decode.h"
+#include "hv/soft/fast.h"
 #include "hv/soft/ops.h"
 
 /* Table flags. */
@@ -652,6 +653,8 @@ segp:
 	    ((op.f & D_MEM) && in->mod == 3) ||
 	    (in->lock && (!(op.f & D_LK) || in->mod == 3)))
 		in->fn = soft_decode_ud;
+	else
+		soft_fast_pick(in);
 	return 0;
 
 toolong:

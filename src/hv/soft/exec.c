@@ -104,51 +104,97 @@ static void exec_one_uncached(struct soft_cpu *cpu, uint64_t lin,
 	cpu->icount++;
 }
 
-/* Runs up to `max` instructions from the current RIP. */
-static void exec_block(struct soft_cpu *cpu, unsigned max)
+/*
+ * Runs one cached block; 1 when the next block may follow at once (a
+ * taken branch or the block's end, nothing that changes the mode).
+ */
+static int exec_cached(struct soft_cpu *cpu, const struct ic_block *b,
+		       unsigned max)
 {
-	uint64_t lin = exec_pc(cpu), gpa, rip;
-	unsigned avail, page_left;
-	const uint8_t *p;
+	unsigned n = b->n < max ? b->n : max;
+	uint64_t rip;
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct soft_insn *in = &b->insn[i];
+
+		rip = cpu->rip;
+		cpu->ip_start = rip;
+		cpu->rip = rip + in->len;
+		in->fn(cpu, in);
+		cpu->icount++;
+		if (in->flags) {
+			if (in->flags & I_END)
+				return 0;
+			if ((in->flags & I_WMEM) && soft_icache_stale(cpu, b))
+				return 0;
+		}
+		if (cpu->rip != rip + in->len)
+			return 1;
+	}
+	return 1;
+}
+
+/* Bytes from linear `lin` that may be decoded in one go: to the page
+ * end, and within the CS limit outside 64-bit mode. */
+static unsigned exec_span(const struct soft_cpu *cpu, uint64_t lin)
+{
+	unsigned left = 4096 - (unsigned)(lin & 0xfff);
+
+	if (cpu->mode != M_LONG64) {
+		uint64_t lim = (uint64_t)cpu->seg[S_CS].limit -
+			       (cpu->rip & 0xffffffffu) + 1;
+
+		if (lim < left)
+			left = (unsigned)lim;
+	}
+	return left;
+}
+
+/*
+ * Runs up to `max` instructions per block from the current RIP, and
+ * further blocks while they stay in the same linear page (whose
+ * translation cannot change without an instruction that ends the run:
+ * CR writes, INVLPG, mode switches) and nothing is requested.
+ */
+static void exec_block(struct soft_cpu *cpu, unsigned max, unsigned chain)
+{
+	uint64_t lin = exec_pc(cpu), gpa, page;
+	unsigned avail;
+	const uint8_t *p, *host;
 	struct ic_block *b;
 
 	cpu->ip_start = cpu->rip;
 	p = soft_code_ptr(cpu, lin, &avail, &gpa);
-	if (p) {
-		page_left = 4096 - (unsigned)(lin & 0xfff);
-		if (cpu->mode != M_LONG64) {
-			uint64_t lim = (uint64_t)cpu->seg[S_CS].limit -
-				       (cpu->rip & 0xffffffffu) + 1;
+	if (!p) {
+		exec_one_uncached(cpu, lin, p, avail);
+		return;
+	}
+	page = lin & ~(uint64_t)0xfff;
+	host = p - (lin & 0xfff);
+	gpa &= ~(uint64_t)0xfff;
+	for (;;) {
+		unsigned off = (unsigned)(lin & 0xfff);
 
-			if (lim < page_left)
-				page_left = (unsigned)lim;
-		}
-		b = soft_icache_lookup(cpu, lin, p, page_left, gpa);
-		if (b) {
-			unsigned n = b->n < max ? b->n : max;
-
-			for (unsigned i = 0; i < n; i++) {
-				const struct soft_insn *in = &b->insn[i];
-
-				rip = cpu->rip;
-				cpu->ip_start = rip;
-				cpu->rip = rip + in->len;
-				in->fn(cpu, in);
-				cpu->icount++;
-				if (in->flags) {
-					if (in->flags & I_END)
-						return;
-					if ((in->flags & I_WMEM) &&
-					    soft_icache_stale(cpu, b))
-						return;
-				}
-				if (cpu->rip != rip + in->len)
-					return;
-			}
+		b = soft_icache_lookup(cpu, lin, host + off,
+				       exec_span(cpu, lin), gpa | off);
+		if (!b) {
+			/* Crosses the page end: fetch it the slow way. */
+			if (off + avail > 4096)
+				avail = 4096 - off;
+			exec_one_uncached(cpu, lin, host + off, avail);
 			return;
 		}
+		if (!exec_cached(cpu, b, max) || !--chain ||
+		    atomic_load_explicit(&cpu->req, memory_order_relaxed))
+			return;
+		lin = exec_pc(cpu);
+		if ((lin & ~(uint64_t)0xfff) != page)
+			return;
+		cpu->ip_start = cpu->rip;
+		if (cpu->mode != M_LONG64 &&
+		    (cpu->rip & 0xffffffffu) > cpu->seg[S_CS].limit)
+			soft_raise(cpu, V_GP, 0);
 	}
-	exec_one_uncached(cpu, lin, p, avail);
 }
 
 enum soft_exit soft_cpu_run(struct soft_cpu *cpu)
@@ -179,17 +225,17 @@ enum soft_exit soft_cpu_run(struct soft_cpu *cpu)
 		if (cpu->shadow) {
 			/* One instruction with interrupts held off. */
 			cpu->shadow = 0;
-			exec_block(cpu, 1);
+			exec_block(cpu, 1, 1);
 		} else if (cpu->rflags & F_TF) {
 			/* Single-step: #DB after each instruction that
 			 * completes with TF still set. */
-			exec_block(cpu, 1);
+			exec_block(cpu, 1, 1);
 			if ((cpu->rflags & F_TF) && !cpu->shutdown) {
 				cpu->dr[6] |= 1u << 14;
 				exec_deliver(cpu, SOFT_EV_EXC, V_DB);
 			}
 		} else {
-			exec_block(cpu, IC_BLOCK_MAX);
+			exec_block(cpu, IC_BLOCK_MAX, 64);
 		}
 		cpu->exc_depth = 0;
 		if (cpu->halted)

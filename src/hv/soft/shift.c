@@ -55,8 +55,7 @@ static uint64_t shift_compute(struct soft_cpu *cpu, unsigned op, unsigned s,
 		break;
 	}
 	/* Rotates: CF and OF only, the rest as they are. */
-	f = soft_lf_compute(cpu) & ~(F_CF | F_OF);
-	lf->op = LF_EAGER;
+	f = 0;
 	switch (op) {
 	case 0: /* ROL */
 		c = count % bits;
@@ -91,7 +90,15 @@ static uint64_t shift_compute(struct soft_cpu *cpu, unsigned op, unsigned s,
 		break;
 	}
 	}
-	lf->aux = f;
+	if ((cpu->lf_op >> 4) == LF_SZP) {
+		/* SF ZF PF still come from the last result: keep that
+		 * record, with the new CF and OF. */
+		*lf = (struct soft_lf){ .op = cpu->lf_op, .res = cpu->lf_res,
+					.aux = (cpu->lf_aux & F_AF) | f };
+	} else {
+		lf->op = LF_EAGER;
+		lf->aux = (soft_lf_compute(cpu) & ~(F_CF | F_OF)) | f;
+	}
 	return r;
 }
 

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* Specialised handlers for the common forms (fast.c). */
+#ifndef SAFEPC_HV_SOFT_FAST_H
+#define SAFEPC_HV_SOFT_FAST_H
+
+#include "hv/soft/decode.h"
+
+/* Replaces in->fn by a size- and form-specific handler where one
+ * exists (never for LOCK). */
+void soft_fast_pick(struct soft_insn *in);
+
+#endif
