@@ -314,6 +314,269 @@ static void test_self_modifying(void **state)
 	assert_int_equal(c->gpr[R_AX] & 0xff, 0x11);
 }
 
+
+/* ---- more programs ---- */
+
+static void test_rep_interrupted(void **state)
+{
+	static const uint8_t code[] = {
+		0xb8, 0x00, 0x10, 0x8e, 0xc0,	/* es = 0x1000 */
+		0x31, 0xff, 0xb9, 0x10, 0x27,	/* di = 0, cx = 10000 */
+		0xb0, 0x5a, 0xfb,		/* al = 0x5a; sti */
+		0xf3, 0xaa,			/* rep stosb (at +13) */
+		0xf4,
+	};
+	struct soft_cpu *c = env->cpu;
+
+	cenv_real(env, c);
+	memset(env->ram + 0x10000, 0, 0x4000);
+	env->nintr = 1;
+	env->intr_pos = 0;
+	env->intr[0] = 0x40;
+	cenv_load(env, c, 0x7c00, code, sizeof(code));
+	soft_cpu_request(c, SOFT_REQ_INTR, 0);
+	assert_int_equal(cenv_run(env, c), SOFT_EXIT_HLT);
+	/* Taken between two bursts, RIP on the REP, RCX/RDI part-way. */
+	assert_int_equal(handled_vector(), 0x40);
+	assert_int_equal(stack_word(0, 2), 0x7c00 + 13);
+	assert_true((c->gpr[R_CX] & 0xffff) > 0 &&
+		    (c->gpr[R_CX] & 0xffff) < 10000);
+	assert_int_equal((c->gpr[R_CX] & 0xffff) + (c->gpr[R_DI] & 0xffff),
+			 10000);
+	assert_int_equal(env->ram[0x10000 + (c->gpr[R_DI] & 0xffff)], 0);
+	/* "IRET" by hand: the REP resumes and completes. */
+	c->rip = stack_word(0, 2);
+	c->seg[S_CS].sel = 0;
+	c->seg[S_CS].base = 0;
+	c->gpr[R_SP] += 6;
+	c->gpr[R_AX] = 0x5a;
+	assert_int_equal(cenv_run(env, c), SOFT_EXIT_HLT);
+	assert_int_equal(c->gpr[R_CX] & 0xffff, 0);
+	assert_int_equal(c->gpr[R_DI] & 0xffff, 10000);
+	for (int i = 0; i < 10000; i++)
+		if (env->ram[0x10000 + i] != 0x5a)
+			fail_msg("byte %d not stored", i);
+	assert_int_equal(env->ram[0x10000 + 10000], 0);
+}
+
+static void test_real_flags_and_int(void **state)
+{
+	static const uint8_t code[] = {
+		0x68, 0xff, 0xfe, 0x9d,	/* push 0xfeff; popf */
+		0x9c, 0x5b,		/* pushf; pop bx */
+		0xcd, 0x21,		/* int 0x21 */
+	};
+	struct soft_cpu *c = env->cpu;
+
+	cenv_real(env, c);
+	cenv_load(env, c, 0x7c00, code, sizeof(code));
+	assert_int_equal(cenv_run(env, c), SOFT_EXIT_HLT);
+	assert_int_equal(c->gpr[R_BX] & 0xffff, 0x7ed7);
+	assert_int_equal(handled_vector(), 0x21);
+	assert_int_equal(stack_word(0, 2), 0x7c08);	/* after INT */
+	assert_int_equal(stack_word(2, 2), 0x7ed7);	/* FLAGS image */
+	assert_false(c->rflags & F_IF);			/* cleared */
+}
+
+static void test_single_step(void **state)
+{
+	static const uint8_t code[] = {
+		0x9c, 0x58, 0x0d, 0x00, 0x01,	/* pushf; pop ax; or ax,0x100 */
+		0x50, 0x9d, 0x90, 0xf4,		/* push ax; popf; nop; hlt */
+	};
+	struct soft_cpu *c = env->cpu;
+
+	cenv_real(env, c);
+	cenv_load(env, c, 0x7c00, code, sizeof(code));
+	assert_int_equal(cenv_run(env, c), SOFT_EXIT_HLT);
+	assert_int_equal(handled_vector(), V_DB);
+	assert_int_equal(stack_word(0, 2), 0x7c08);	/* after the NOP */
+}
+
+static void test_real_addressing(void **state)
+{
+	static const uint8_t code[] = {
+		0xb8, 0x00, 0x20, 0x8e, 0xd0,	/* ss = 0x2000 */
+		0xb8, 0x00, 0x30, 0x8e, 0xd8,	/* ds = 0x3000 */
+		0xb8, 0x00, 0x40, 0x8e, 0xc0,	/* es = 0x4000 */
+		0xbd, 0x10, 0x00, 0xbe, 0x20, 0x00, /* bp 0x10, si 0x20 */
+		0xbb, 0x08, 0x00,		/* bx = 8 */
+		0x8b, 0x42, 0x04,		/* mov ax,[bp+si+4]: ss */
+		0x8b, 0x08,			/* mov cx,[bx+si]: ds */
+		0x26, 0x8b, 0x17,		/* mov dx,es:[bx] */
+		0xb0, 0x02, 0xd7,		/* al = 2; xlat: ds:[bx+al] */
+		0xf4,
+	};
+	struct soft_cpu *c = env->cpu;
+
+	cenv_real(env, c);
+	c->gpr[R_SP] = 0x1000;
+	env->ram[0x20034] = 0x34;
+	env->ram[0x20035] = 0x12;
+	env->ram[0x30028] = 0x78;
+	env->ram[0x30029] = 0x56;
+	env->ram[0x40008] = 0xcd;
+	env->ram[0x40009] = 0xab;
+	env->ram[0x3000a] = 0x99;
+	cenv_load(env, c, 0x7c00, code, sizeof(code));
+	assert_int_equal(cenv_run(env, c), SOFT_EXIT_HLT);
+	assert_int_equal(c->gpr[R_AX] & 0xffff, 0x1299);
+	assert_int_equal(c->gpr[R_CX] & 0xffff, 0x5678);
+	assert_int_equal(c->gpr[R_DX] & 0xffff, 0xabcd);
+}
+
+static void test_prot32_enter_leave_pusha(void **state)
+{
+	static const uint8_t code[] = {
+		0xc8, 0x08, 0x00, 0x02,	/* enter 8, 2 */
+		0x60, 0x61,		/* pusha; popa */
+		0xc9, 0xf4,		/* leave; hlt */
+	};
+	struct soft_cpu *c = env->cpu;
+	uint32_t v = 0x11223344, w;
+
+	cenv_prot32(env, c);
+	c->gpr[R_BP] = 0x90000;
+	memcpy(env->ram + 0x90000 - 4, &v, 4);
+	cenv_load(env, c, CODE, code, 4);
+	env->ram[CODE + 4] = 0xf4;
+	soft_vm_modified(env->vm, CODE + 4, 1);
+	assert_int_equal(cenv_run(env, c), SOFT_EXIT_HLT);
+	assert_int_equal(c->gpr[R_BP], CENV_STACK - 4);
+	assert_int_equal(c->gpr[R_SP], CENV_STACK - 20);
+	memcpy(&w, env->ram + CENV_STACK - 4, 4);
+	assert_int_equal(w, 0x90000);
+	memcpy(&w, env->ram + CENV_STACK - 8, 4);
+	assert_int_equal(w, 0x11223344);
+	memcpy(&w, env->ram + CENV_STACK - 12, 4);
+	assert_int_equal(w, CENV_STACK - 4);
+	/* The whole program: PUSHA/POPA keep everything, LEAVE undoes. */
+	c->gpr[R_BP] = 0x90000;
+	c->gpr[R_SP] = CENV_STACK;
+	c->gpr[R_SI] = 0x5151;
+	cenv_load(env, c, CODE, code, sizeof(code));
+	assert_int_equal(cenv_run(env, c), SOFT_EXIT_HLT);
+	assert_int_equal(c->gpr[R_BP], 0x90000);
+	assert_int_equal(c->gpr[R_SP], CENV_STACK);
+	assert_int_equal(c->gpr[R_SI], 0x5151);
+}
+
+static void test_prot32_bcd_bound(void **state)
+{
+	static const uint8_t daa[] = { 0xb0, 0x79, 0x04, 0x35, 0x27, 0xf4 };
+	static const uint8_t das[] = { 0xb0, 0x35, 0x2c, 0x47, 0x2f, 0xf4 };
+	static const uint8_t aam[] = { 0xb0, 0x3f, 0xd4, 0x0a, 0xf4 };
+	static const uint8_t aad[] = { 0x66, 0xb8, 0x03, 0x06, 0xd5, 0x0a, 0xf4 };
+	static const uint8_t aaa[] = { 0x66, 0xb8, 0x0f, 0x00, 0x37, 0xf4 };
+	/* bound eax, [0x200000] with bounds 10..20 and eax = 21 */
+	static const uint8_t bound[] = { 0xb8, 21, 0, 0, 0, 0x62, 0x05,
+					 0x00, 0x00, 0x20, 0x00, 0xf4 };
+	struct soft_cpu *c = env->cpu;
+	uint32_t b[2] = { 10, 20 };
+
+	cenv_prot32(env, c);
+	run(daa, sizeof(daa));
+	assert_int_equal(c->gpr[R_AX] & 0xff, 0x14);
+	assert_true(soft_get_rflags(c) & F_CF);
+	run(das, sizeof(das));
+	assert_int_equal(c->gpr[R_AX] & 0xff, 0x88);
+	assert_true(soft_get_rflags(c) & F_CF);
+	run(aam, sizeof(aam));
+	assert_int_equal(c->gpr[R_AX] & 0xffff, 0x0603);
+	run(aad, sizeof(aad));
+	assert_int_equal(c->gpr[R_AX] & 0xffff, 0x003f);
+	run(aaa, sizeof(aaa));
+	assert_int_equal(c->gpr[R_AX] & 0xffff, 0x0105);
+	assert_true(soft_get_rflags(c) & F_CF);
+	memcpy(env->ram + 0x200000, b, sizeof(b));
+	run(bound, sizeof(bound));
+	assert_int_equal(handled_vector(), V_BR);
+	assert_int_equal(stack_word(0, 4), CODE + 5);
+}
+
+static void test_cmpxchg16b(void **state)
+{
+	static const uint8_t ok[] = { 0x48, 0x0f, 0xc7, 0x0f, 0xf4 };
+	static const uint8_t odd[] = { 0x48, 0x0f, 0xc7, 0x4f, 0x08, 0xf4 };
+	struct soft_cpu *c = env->cpu;
+	uint64_t m[2] = { 1, 2 };
+
+	cenv_long64(env, c);
+	memcpy(env->ram + 0x200000, m, sizeof(m));
+	c->gpr[R_DI] = 0x200000;
+	c->gpr[R_AX] = 1;
+	c->gpr[R_DX] = 2;
+	c->gpr[R_BX] = 0x33;
+	c->gpr[R_CX] = 0x44;
+	run(ok, sizeof(ok));
+	assert_true(soft_get_rflags(c) & F_ZF);
+	memcpy(m, env->ram + 0x200000, sizeof(m));
+	assert_int_equal(m[0], 0x33);
+	assert_int_equal(m[1], 0x44);
+	/* Mismatch: RDX:RAX get the memory, ZF clear. */
+	c->gpr[R_AX] = 5;
+	run(ok, sizeof(ok));
+	assert_false(soft_get_rflags(c) & F_ZF);
+	assert_int_equal(c->gpr[R_AX], 0x33);
+	assert_int_equal(c->gpr[R_DX], 0x44);
+	/* Misaligned: #GP(0). */
+	expect_fault64(odd, sizeof(odd), V_GP, 0, 0);
+}
+
+
+static void test_string_io(void **state)
+{
+	static const uint8_t code[] = {
+		0xba, 0x80, 0x00,		/* dx = 0x80 */
+		0xbe, 0x00, 0x00, 0xb9, 0x14, 0x00, /* si = 0, cx = 20 */
+		0xf3, 0x6e,			/* rep outsb */
+		0xbf, 0x00, 0x01, 0xb9, 0x03, 0x00, /* di = 0x100, cx = 3 */
+		0xf3, 0x6d,			/* rep insw */
+		0xe4, 0x71,			/* in al, 0x71 */
+		0xf4,
+	};
+	struct soft_cpu *c = env->cpu;
+
+	cenv_real(env, c);
+	for (int i = 0; i < 20; i++)
+		env->ram[i] = (uint8_t)(0xa0 + i);
+	for (int i = 0; i < 7; i++)
+		env->pio_in[i] = (uint8_t)(0x10 + i);
+	env->npio_in = 7;
+	env->pio_in_pos = 0;
+	env->npio_out = 0;
+	/* The IVT is not needed here; keep it out of the source bytes. */
+	cenv_load(env, c, 0x7c00, code, sizeof(code));
+	assert_int_equal(cenv_run(env, c), SOFT_EXIT_HLT);
+	assert_int_equal(env->npio_out, 20);
+	assert_memory_equal(env->pio_out, env->ram, 20);
+	assert_int_equal(c->gpr[R_SI] & 0xffff, 20);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(env->ram[0x100 + i], 0x10 + i);
+	assert_int_equal(c->gpr[R_DI] & 0xffff, 0x106);
+	assert_int_equal(c->gpr[R_AX] & 0xff, 0x16);
+	assert_int_equal(env->last_port, 0x71);
+}
+
+static void test_init_sipi(void **state)
+{
+	static const uint8_t code[] = { 0xb0, 0x77, 0xf4 };
+	struct soft_cpu *c = env->cpu;
+
+	cenv_long64(env, c);
+	soft_cpu_request(c, SOFT_REQ_INIT, 0);
+	assert_int_equal(soft_cpu_run(c), SOFT_EXIT_WAIT_SIPI);
+	assert_int_equal(c->mode, M_REAL);
+	assert_int_equal(soft_cpu_run(c), SOFT_EXIT_WAIT_SIPI);
+	memcpy(env->ram + 0x9000, code, sizeof(code));
+	soft_vm_modified(env->vm, 0x9000, sizeof(code));
+	soft_cpu_request(c, SOFT_REQ_SIPI, 0x09);
+	assert_int_equal(soft_cpu_run(c), SOFT_EXIT_HLT);
+	assert_int_equal(c->gpr[R_AX] & 0xff, 0x77);
+	assert_int_equal(c->seg[S_CS].sel, 0x900);
+	assert_int_equal(c->rip, 3);
+}
+
 /* ---- LOCK across two vCPUs ---- */
 
 #define LOCK_ITERS 100000
@@ -437,6 +700,15 @@ int main(void)
 		cmocka_unit_test(test_intr_after_sti_shadow),
 		cmocka_unit_test(test_hlt_wakeup),
 		cmocka_unit_test(test_stop_request),
+		cmocka_unit_test(test_rep_interrupted),
+		cmocka_unit_test(test_real_flags_and_int),
+		cmocka_unit_test(test_single_step),
+		cmocka_unit_test(test_real_addressing),
+		cmocka_unit_test(test_prot32_enter_leave_pusha),
+		cmocka_unit_test(test_prot32_bcd_bound),
+		cmocka_unit_test(test_cmpxchg16b),
+		cmocka_unit_test(test_string_io),
+		cmocka_unit_test(test_init_sipi),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
