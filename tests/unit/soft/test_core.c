@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -577,6 +578,90 @@ static void test_init_sipi(void **state)
 	assert_int_equal(c->rip, 3);
 }
 
+
+/* ---- robustness: random bytes ---- */
+
+static uint64_t core_rng = 0x2545f4914f6cdd1dull;
+
+static uint64_t core_rnd(void)
+{
+	core_rng ^= core_rng << 13;
+	core_rng ^= core_rng >> 7;
+	core_rng ^= core_rng << 17;
+	return core_rng;
+}
+
+static void test_decode_random(void **state)
+{
+	static const enum soft_mode modes[] = { M_REAL, M_PROT16, M_PROT32,
+						M_LONG64 };
+	uint8_t b[15];
+	struct soft_insn in;
+
+	for (int i = 0; i < 200000; i++) {
+		for (int j = 0; j < 15; j++)
+			b[j] = (uint8_t)core_rnd();
+		env->cpu->mode = modes[i & 3];
+		assert_int_equal(soft_decode(env->cpu, 0, b, 15, 1, &in), 0);
+		assert_true(in.len >= 1 && in.len <= 15);
+		assert_non_null(in.fn);
+		/* Fewer bytes than it needs: asks for more, never reads
+		 * past what it was given. */
+		if (in.len > 1 && in.fn != soft_decode_gp0)
+			assert_int_equal(soft_decode(env->cpu, 0, b,
+						     in.len - 1u, 1, &in), -1);
+	}
+	soft_mode_update(env->cpu);
+}
+
+struct watchdog {
+	struct soft_cpu *cpu;
+	atomic_int done;
+};
+
+static void *watchdog_thread(void *arg)
+{
+	struct watchdog *w = arg;
+	struct timespec ts = { 0, 200000 };
+
+	for (int i = 0; i < 50 && !atomic_load(&w->done); i++)
+		nanosleep(&ts, NULL);
+	soft_cpu_request(w->cpu, SOFT_REQ_STOP, 0);
+	return NULL;
+}
+
+/* Random code in 64-bit mode must end in an exit, never crash the
+ * host (run under the sanitizers in CI). */
+static void test_exec_random(void **state)
+{
+	for (int i = 0; i < 300; i++) {
+		struct cenv *e = cenv_new();
+		struct watchdog w = { .cpu = e->cpu };
+		uint8_t code[256];
+		pthread_t t;
+		enum soft_exit r;
+
+		for (unsigned j = 0; j < sizeof(code); j++)
+			code[j] = (uint8_t)core_rnd();
+		if (i & 1)
+			cenv_long64(e, e->cpu);
+		else
+			cenv_prot32(e, e->cpu);
+		for (int g = 0; g < 16; g++)
+			e->cpu->gpr[g] = core_rnd() % CENV_RAM;
+		e->cpu->gpr[R_SP] = CENV_STACK;
+		cenv_load(e, e->cpu, CODE, code, sizeof(code));
+		pthread_create(&t, NULL, watchdog_thread, &w);
+		do {
+			r = soft_cpu_run(e->cpu);
+		} while (r == SOFT_EXIT_HLT && !e->cpu->halted);
+		atomic_store(&w.done, 1);
+		pthread_join(t, NULL);
+		assert_true(r <= SOFT_EXIT_WAIT_SIPI);
+		cenv_free(e);
+	}
+}
+
 /* ---- LOCK across two vCPUs ---- */
 
 #define LOCK_ITERS 100000
@@ -709,6 +794,8 @@ int main(void)
 		cmocka_unit_test(test_cmpxchg16b),
 		cmocka_unit_test(test_string_io),
 		cmocka_unit_test(test_init_sipi),
+		cmocka_unit_test(test_decode_random),
+		cmocka_unit_test(test_exec_random),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
