@@ -76,8 +76,10 @@ static __attribute__((noreturn)) void mem_seg_fault(struct soft_cpu *cpu,
 	soft_raise(cpu, seg == S_SS ? V_SS : V_GP, 0);
 }
 
-uint64_t soft_lin(struct soft_cpu *cpu, int seg, uint64_t off, unsigned size,
-		  enum soft_access acc)
+/* soft_lin's body, inlined into the accessors of this file. */
+static inline __attribute__((always_inline)) uint64_t
+mem_lin(struct soft_cpu *cpu, int seg, uint64_t off, unsigned size,
+	enum soft_access acc)
 {
 	const struct soft_seg *s = &cpu->seg[seg];
 	uint64_t last = off + size - 1;
@@ -117,6 +119,12 @@ uint64_t soft_lin(struct soft_cpu *cpu, int seg, uint64_t off, unsigned size,
 		mem_seg_fault(cpu, seg);
 	}
 	return (s->base + off) & 0xffffffffu;
+}
+
+uint64_t soft_lin(struct soft_cpu *cpu, int seg, uint64_t off, unsigned size,
+		  enum soft_access acc)
+{
+	return mem_lin(cpu, seg, off, size, acc);
 }
 
 /* ---- slow paths ---- */
@@ -258,8 +266,8 @@ static inline int mem_tlb_ok(const struct soft_cpu *cpu, int sys)
 	return !sys || cpu->cpl < 3;
 }
 
-uint64_t soft_read_lin(struct soft_cpu *cpu, uint64_t lin, unsigned size,
-		       int sys)
+static inline __attribute__((always_inline)) uint64_t
+mem_read_lin(struct soft_cpu *cpu, uint64_t lin, unsigned size, int sys)
 {
 	const struct soft_tlb_entry *e = &cpu->tlb_r[mem_idx(lin)];
 	uint64_t v = 0;
@@ -275,8 +283,9 @@ uint64_t soft_read_lin(struct soft_cpu *cpu, uint64_t lin, unsigned size,
 	return v;
 }
 
-void soft_write_lin(struct soft_cpu *cpu, uint64_t lin, unsigned size,
-		    uint64_t val, int sys)
+static inline __attribute__((always_inline)) void
+mem_write_lin(struct soft_cpu *cpu, uint64_t lin, unsigned size, uint64_t val,
+	      int sys)
 {
 	const struct soft_tlb_entry *e = &cpu->tlb_w[mem_idx(lin)];
 
@@ -292,19 +301,31 @@ void soft_write_lin(struct soft_cpu *cpu, uint64_t lin, unsigned size,
 	mem_write_slow(cpu, lin, &val, size, sys);
 }
 
+uint64_t soft_read_lin(struct soft_cpu *cpu, uint64_t lin, unsigned size,
+		       int sys)
+{
+	return mem_read_lin(cpu, lin, size, sys);
+}
+
+void soft_write_lin(struct soft_cpu *cpu, uint64_t lin, unsigned size,
+		    uint64_t val, int sys)
+{
+	mem_write_lin(cpu, lin, size, val, sys);
+}
+
 /* ---- segmented accesses ---- */
 
 uint64_t soft_read(struct soft_cpu *cpu, int seg, uint64_t off, unsigned size)
 {
-	return soft_read_lin(cpu, soft_lin(cpu, seg, off, size, A_READ), size,
-			     0);
+	return mem_read_lin(cpu, mem_lin(cpu, seg, off, size, A_READ), size,
+			    0);
 }
 
 void soft_write(struct soft_cpu *cpu, int seg, uint64_t off, unsigned size,
 		uint64_t val)
 {
-	soft_write_lin(cpu, soft_lin(cpu, seg, off, size, A_WRITE), size, val,
-		       0);
+	mem_write_lin(cpu, mem_lin(cpu, seg, off, size, A_WRITE), size, val,
+		      0);
 }
 
 void soft_read_buf(struct soft_cpu *cpu, int seg, uint64_t off, void *buf,
@@ -331,7 +352,7 @@ void soft_write_buf(struct soft_cpu *cpu, int seg, uint64_t off,
 
 void *soft_rmw_ptr(struct soft_cpu *cpu, int seg, uint64_t off, unsigned size)
 {
-	uint64_t lin = soft_lin(cpu, seg, off, size, A_WRITE);
+	uint64_t lin = mem_lin(cpu, seg, off, size, A_WRITE);
 	struct soft_tlb_entry *e = &cpu->tlb_w[mem_idx(lin)];
 	struct mem_page pg;
 
