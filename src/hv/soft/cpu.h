@@ -245,6 +245,9 @@ struct soft_vm {
 	_Atomic uint32_t *code_gen;  /* bumped when a code page is written */
 	atomic_flag lock_slow;
 	atomic_uint nr_cpus;
+	/* core: per page, which 64-byte chunks hold decoded code (a write
+	 * elsewhere in a code page leaves its decoded blocks valid). */
+	_Atomic uint64_t *code_chunks;
 };
 
 /* ================= core (decode.c, exec.c, alu.c ...) ================= */

@@ -15,6 +15,7 @@
 #include "hv/soft/decode.h"
 
 #define IC_BLOCK_MAX 32
+#define IC_BLOCK_BYTES (IC_BLOCK_MAX * 15) /* longest possible block */
 #define IC_SETS 1024 /* direct-mapped; a power of two */
 
 struct ic_block {

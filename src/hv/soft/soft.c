@@ -24,7 +24,8 @@ struct soft_vm *soft_vm_new(uint64_t low_bytes, uint64_t high_bytes)
 	vm->ram_pages = pages;
 	vm->code_bits = calloc((pages + 7) / 8, 1);
 	vm->code_gen = calloc(pages, sizeof(*vm->code_gen));
-	if (!vm->code_bits || !vm->code_gen) {
+	vm->code_chunks = calloc(pages, sizeof(*vm->code_chunks));
+	if (!vm->code_bits || !vm->code_gen || !vm->code_chunks) {
 		soft_vm_free(vm);
 		return NULL;
 	}
@@ -38,6 +39,7 @@ void soft_vm_free(struct soft_vm *vm)
 		return;
 	free((void *)vm->code_bits);
 	free((void *)vm->code_gen);
+	free((void *)vm->code_chunks);
 	free(vm);
 }
 

@@ -579,6 +579,40 @@ static void test_init_sipi(void **state)
 }
 
 
+
+static void test_code_page_data_writes(void **state)
+{
+	static const uint8_t code[] = {
+		0xbc, 0x00, 0x7c,	/* mov sp, 0x7c00 (stack below code) */
+		0xb9, 0x64, 0x00,	/* mov cx, 100 */
+		0x50, 0x58,		/* a: push ax; pop ax */
+		0xe2, 0xfc,		/* loop a */
+		0xc6, 0x06, 0x0c, 0x7c, 0x90, /* mov byte [0x7c0c], 0x90 */
+		0xf4,
+	};
+	struct soft_cpu *c = env->cpu;
+	uint32_t g0, g1;
+
+	cenv_real(env, c);
+	cenv_load(env, c, 0x7c00, code, sizeof(code));
+	g0 = atomic_load(&env->vm->code_gen[7]);
+	c->rip = 0x7c00;
+	/* Stop before the patching store: run to the LOOP's end. */
+	env->ram[0x7c0a] = 0xf4;
+	soft_vm_modified(env->vm, 0x7c0a, 1);
+	g0 = atomic_load(&env->vm->code_gen[7]);
+	assert_int_equal(cenv_run(env, c), SOFT_EXIT_HLT);
+	/* 200 stack writes in the code's page, outside its chunks. */
+	assert_int_equal(atomic_load(&env->vm->code_gen[7]), g0);
+	env->ram[0x7c0a] = 0xc6;
+	soft_vm_modified(env->vm, 0x7c0a, 1);
+	c->rip = 0x7c0a;
+	g0 = atomic_load(&env->vm->code_gen[7]);
+	assert_int_equal(cenv_run(env, c), SOFT_EXIT_HLT);
+	g1 = atomic_load(&env->vm->code_gen[7]);
+	assert_true(g1 != g0);
+}
+
 /* ---- robustness: random bytes ---- */
 
 static uint64_t core_rng = 0x2545f4914f6cdd1dull;
@@ -794,6 +828,7 @@ int main(void)
 		cmocka_unit_test(test_cmpxchg16b),
 		cmocka_unit_test(test_string_io),
 		cmocka_unit_test(test_init_sipi),
+		cmocka_unit_test(test_code_page_data_writes),
 		cmocka_unit_test(test_decode_random),
 		cmocka_unit_test(test_exec_random),
 	};
