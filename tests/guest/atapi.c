@@ -82,8 +82,13 @@ static void test_signature(void)
 	unsigned spins = 0;
 
 	/* SRST: the channel resets; the CD then shows its signature. */
+	/*
+	 * SRST held 5 ms (ATA asks at least 5 us): QEMU performs the reset
+	 * in a bottom half scheduled at the rising edge, which a loaded host
+	 * can run after a short pulse has already ended.
+	 */
 	outb(0x376, ATA_CTL_SRST | ATA_CTL_NIEN);
-	pit_delay_us(100);
+	pit_delay_us(5000);
 	outb(0x376, ATA_CTL_NIEN);
 	pit_delay_us(2000);
 	do {

@@ -464,8 +464,9 @@ static void test_reset(void)
 	unsigned spins = 0;
 	int r;
 
+	/* Held 5 ms: QEMU resets in a bottom half (see atapi.c). */
 	outb(hda.ctl, ATA_CTL_SRST | ATA_CTL_NIEN);
-	pit_delay_us(100);
+	pit_delay_us(5000);
 	outb(hda.ctl, ATA_CTL_NIEN);
 	pit_delay_us(2000);
 	do {
