@@ -6,12 +6,16 @@
  * is never cached). Paging walks live in paging.c.
  *
  * TLB: three direct-mapped arrays (read, write, execute) indexed by the
- * linear page. Entries hold the permission of the privilege class
- * (supervisor or user) recorded in cpu->tlb_cpl; soft_mode_update flushes
- * them when the class changes, so a hit needs no privilege check. Implicit
- * supervisor accesses (descriptor tables, IDT, TSS) made at CPL 3 bypass
- * the TLB. A write entry is filled only by a write, after the walk set the
- * D bit, so a write hit never needs to touch the page tables.
+ * linear page. An entry holds what the page tables allow, for either
+ * privilege: SOFT_TLB_U says ring 3 may use it too (all levels U/S = 1),
+ * so a CPL change (every system call and interrupt) flushes nothing and a
+ * user access only checks that bit. A write entry exists only where the
+ * tables allow writes (R/W = 1 at every level), so it serves both rings
+ * whatever CR0.WP says; a supervisor write to a read-only page with WP
+ * clear works but always takes the slow path. It is filled only by a
+ * write, after the walk set the D bit, so a write hit never needs to
+ * touch the page tables. (SMEP/SMAP are not offered: the supervisor may
+ * use every entry.) cpu->tlb_cpl is unused.
  *
  * Not done: #AC for misaligned x87/SSE buffers (only 2/4/8-byte accesses
  * are checked).
@@ -136,7 +140,7 @@ struct mem_page {
 
 /*
  * Translates one page for an access and fills the TLB when the page is
- * RAM and the access is in the TLB's privilege class.
+ * RAM (and, for a write entry, writable by its tables).
  */
 static void mem_page_get(struct soft_cpu *cpu, uint64_t lin,
 			 enum soft_access acc, int sys, struct mem_page *pg)
@@ -148,8 +152,8 @@ static void mem_page_get(struct soft_cpu *cpu, uint64_t lin,
 
 	pg->gpa = gpa;
 	pg->host = host ? host + (gpa & 0xfff) : NULL;
-	/* Only entries of the TLB's class; never MMIO. */
-	if (!host || (sys && cpu->cpl == 3))
+	/* Never MMIO. */
+	if (!host)
 		return;
 	struct soft_tlb_entry *t = acc == A_WRITE ? cpu->tlb_w
 				   : acc == A_EXEC ? cpu->tlb_x
@@ -261,9 +265,11 @@ static void mem_write_slow(struct soft_cpu *cpu, uint64_t lin, const void *buf,
 
 /* ---- linear accesses (fast paths through the TLB) ---- */
 
-static inline int mem_tlb_ok(const struct soft_cpu *cpu, int sys)
+/* May this access use entry `e`: supervisor, or a user page. */
+static inline int mem_tlb_ok(const struct soft_cpu *cpu,
+			     const struct soft_tlb_entry *e, int sys)
 {
-	return !sys || cpu->cpl < 3;
+	return sys || cpu->cpl < 3 || (e->flags & SOFT_TLB_U);
 }
 
 static inline __attribute__((always_inline)) uint64_t
@@ -275,7 +281,7 @@ mem_read_lin(struct soft_cpu *cpu, uint64_t lin, unsigned size, int sys)
 	if (__builtin_expect(size > 8, 0)) /* wider: soft_read_buf */
 		size = 8;
 	if (e->tag == mem_tag(lin) && (lin & 0xfff) + size <= SYS_PAGE &&
-	    mem_tlb_ok(cpu, sys)) {
+	    mem_tlb_ok(cpu, e, sys)) {
 		memcpy(&v, e->host + (lin & 0xfff), size);
 		return v;
 	}
@@ -292,7 +298,7 @@ mem_write_lin(struct soft_cpu *cpu, uint64_t lin, unsigned size, uint64_t val,
 	if (__builtin_expect(size > 8, 0)) /* wider: soft_write_buf */
 		size = 8;
 	if (e->tag == mem_tag(lin) && (lin & 0xfff) + size <= SYS_PAGE &&
-	    mem_tlb_ok(cpu, sys)) {
+	    mem_tlb_ok(cpu, e, sys)) {
 		memcpy(e->host + (lin & 0xfff), &val, size);
 		if ((e->flags & SOFT_TLB_CODE) || sys_code_page(cpu->vm, e->gpa))
 			soft_code_written(cpu->vm, e->gpa | (lin & 0xfff), size);
@@ -358,7 +364,7 @@ void *soft_rmw_ptr(struct soft_cpu *cpu, int seg, uint64_t off, unsigned size)
 
 	if ((lin & 0xfff) + size > SYS_PAGE)
 		return NULL;
-	if (e->tag != mem_tag(lin)) {
+	if (e->tag != mem_tag(lin) || !mem_tlb_ok(cpu, e, 0)) {
 		mem_page_get(cpu, lin, A_WRITE, 0, &pg);
 		if (!pg.host)
 			return NULL;
@@ -402,7 +408,7 @@ const uint8_t *soft_code_ptr(struct soft_cpu *cpu, uint64_t lin,
 
 	if (lim > in_page)
 		lim = in_page;
-	if (e->tag == mem_tag(lin)) {
+	if (e->tag == mem_tag(lin) && mem_tlb_ok(cpu, e, 0)) {
 		*avail = lim;
 		*gpa = e->gpa | (lin & 0xfff);
 		return e->host + (lin & 0xfff);

@@ -184,7 +184,7 @@ static int pg_walk(struct soft_cpu *cpu, uint64_t lin, enum soft_access acc,
 		base = v & 0xfffff000u;
 	*gpa = base | (lin & (size - 1));
 	*flags = (ok_u ? SOFT_TLB_U : 0) | (nx ? 0 : SOFT_TLB_X) |
-		 ((ok_w || (!user && !(cpu->cr0 & CR0_WP))) ? SOFT_TLB_W : 0) |
+		 (ok_w ? SOFT_TLB_W : 0) |
 		 (((v & PTE_G) && (cpu->cr4 & CR4_PGE)) ? SOFT_TLB_G : 0);
 	return 0;
 }

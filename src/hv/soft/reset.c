@@ -11,7 +11,6 @@
 void soft_mode_update(struct soft_cpu *cpu)
 {
 	const struct soft_seg *cs = &cpu->seg[S_CS];
-	unsigned cls;
 
 	if (!(cpu->cr0 & CR0_PE)) {
 		cpu->mode = M_REAL;
@@ -26,12 +25,7 @@ void soft_mode_update(struct soft_cpu *cpu)
 		else
 			cpu->mode = (cs->attr & SEG_A_DB) ? M_PROT32 : M_PROT16;
 	}
-	/* TLB entries hold the permissions of one privilege class. */
-	cls = cpu->cpl == 3 ? 3 : 0;
-	if (cls != cpu->tlb_cpl) {
-		soft_tlb_flush(cpu, 1);
-		cpu->tlb_cpl = cls;
-	}
+	/* No TLB flush: entries say whether ring 3 may use them (mem.c). */
 }
 
 void sys_mode_refresh(struct soft_cpu *cpu)

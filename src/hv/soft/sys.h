@@ -48,8 +48,9 @@ static inline int sys_code_page(const struct soft_vm *vm, uint64_t gpa)
 
 /*
  * Translates linear `lin` for `acc` as a user (`user`) or supervisor
- * access: returns the guest-physical address and, in *flags, SOFT_TLB_W/
- * U/X/G as they hold for that privilege. Sets A (and D on a write) bits.
+ * access: returns the guest-physical address and, in *flags, what the
+ * tables allow whoever asks: SOFT_TLB_W (R/W at every level), U (U/S at
+ * every level), X (no NX), G. Sets A (and D on a write) bits.
  * Raises #PF (CR2 = lin) on failure; never returns then.
  */
 uint64_t sys_translate(struct soft_cpu *cpu, uint64_t lin,

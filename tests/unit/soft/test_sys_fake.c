@@ -278,3 +278,14 @@ void fake_deliver(struct fake *f, enum soft_event kind, unsigned vec,
 		c->rip = c->ip_start;
 	}
 }
+
+/* Linked with --wrap=soft_code_written: counts the front end's calls. */
+void __real_soft_code_written(struct soft_vm *vm, uint64_t gpa, uint64_t len);
+void __wrap_soft_code_written(struct soft_vm *vm, uint64_t gpa, uint64_t len);
+
+void __wrap_soft_code_written(struct soft_vm *vm, uint64_t gpa, uint64_t len)
+{
+	if (fake_cur)
+		fake_cur->code_written++;
+	__real_soft_code_written(vm, gpa, len);
+}

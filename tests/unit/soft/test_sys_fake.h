@@ -22,6 +22,7 @@ struct fake {
 	uint8_t *ram;
 	unsigned mmio_reads, mmio_writes;
 	uint64_t mmio_last_addr, mmio_last_val;
+	unsigned code_written; /* soft_code_written calls (--wrap) */
 	uint64_t clock;
 	uint64_t apic_base;
 	uint8_t cr8;

@@ -83,12 +83,15 @@ static void test_flat_rw(void **state)
 	f->vm->code_bits[0x3000 >> 15] = 1u << ((0x3000 >> 12) & 7);
 	soft_write(f->cpu, S_DS, 0x3010, 1, 1);
 	soft_write(f->cpu, S_DS, 0x3011, 1, 1);
-	assert_int_equal(f->vm->code_gen[3], 2);
+	assert_int_equal(f->code_written, 2);
 	/* LOCK's pointer path too, and a page-crossing write */
 	assert_non_null(soft_rmw_ptr(f->cpu, S_DS, 0x3020, 4));
-	assert_int_equal(f->vm->code_gen[3], 3);
+	assert_int_equal(f->code_written, 3);
 	soft_write(f->cpu, S_DS, 0x2fff, 2, 0);
-	assert_int_equal(f->vm->code_gen[3], 4);
+	assert_int_equal(f->code_written, 4);
+	/* other pages: no call */
+	soft_write(f->cpu, S_DS, 0x4000, 4, 0);
+	assert_int_equal(f->code_written, 4);
 	/* a locked operand across pages or in MMIO has no pointer */
 	assert_null(soft_rmw_ptr(f->cpu, S_DS, 0x3ffe, 4));
 	assert_null(soft_rmw_ptr(f->cpu, S_DS, FAKE_HOLE, 4));
