@@ -178,10 +178,10 @@ static void exec_block(struct soft_cpu *cpu, unsigned max, unsigned chain)
 		b = soft_icache_lookup(cpu, lin, host + off,
 				       exec_span(cpu, lin), gpa | off);
 		if (!b) {
-			/* Crosses the page end: fetch it the slow way. */
-			if (off + avail > 4096)
-				avail = 4096 - off;
-			exec_one_uncached(cpu, lin, host + off, avail);
+			/* Crosses the page end: the rest comes through the
+			 * slow fetch (and its checks). */
+			exec_one_uncached(cpu, lin, host + off,
+					  exec_span(cpu, lin));
 			return;
 		}
 		if (!exec_cached(cpu, b, max) || !--chain ||

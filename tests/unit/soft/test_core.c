@@ -613,6 +613,26 @@ static void test_code_page_data_writes(void **state)
 	assert_true(g1 != g0);
 }
 
+
+static void test_page_crossing(void **state)
+{
+	static const uint8_t code[] = { 0x90, 0x90, 0xb8, 0x44, 0x33, 0x22,
+					 0x11, 0x90, 0xf4 };
+	struct soft_cpu *c = env->cpu;
+
+	/* The MOV straddles 0x101000; run it twice (cached around it). */
+	cenv_long64(env, c);
+	cenv_load(env, c, CODE + 0xffc, code, sizeof(code));
+	assert_int_equal(cenv_run(env, c), SOFT_EXIT_HLT);
+	assert_int_equal(c->gpr[R_AX], 0x11223344);
+	/* Rewrite the part on the second page: seen at once. */
+	env->ram[CODE + 0x1001] = 0x55;
+	soft_vm_modified(env->vm, CODE + 0x1001, 1);
+	c->rip = CODE + 0xffc;
+	assert_int_equal(cenv_run(env, c), SOFT_EXIT_HLT);
+	assert_int_equal(c->gpr[R_AX], 0x11553344);
+}
+
 /* ---- robustness: random bytes ---- */
 
 static uint64_t core_rng = 0x2545f4914f6cdd1dull;
@@ -829,6 +849,7 @@ int main(void)
 		cmocka_unit_test(test_string_io),
 		cmocka_unit_test(test_init_sipi),
 		cmocka_unit_test(test_code_page_data_writes),
+		cmocka_unit_test(test_page_crossing),
 		cmocka_unit_test(test_decode_random),
 		cmocka_unit_test(test_exec_random),
 	};
