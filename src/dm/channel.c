@@ -155,10 +155,52 @@ int dm_set_irq(struct dm *dm, unsigned irq, int level)
 	return err;
 }
 
+void dm_console_flush(struct dm *dm, int wait_ms)
+{
+	int64_t end = util_now_ns() + (int64_t)wait_ms * 1000000;
+
+	while (dm->con_len && dm->console_fd >= 0) {
+		ssize_t n = write(dm->console_fd, dm->con_buf, dm->con_len);
+		struct pollfd p = { .fd = dm->console_fd, .events = POLLOUT };
+		int64_t left;
+
+		if (n > 0) {
+			memmove(dm->con_buf, dm->con_buf + n,
+				dm->con_len - (size_t)n);
+			dm->con_len -= (unsigned)n;
+			continue;
+		}
+		if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			dm->console_dropped += dm->con_len;
+			dm->con_len = 0;
+			return;
+		}
+		left = end - util_now_ns();
+		if (left <= 0)
+			return;
+		(void)poll(&p, 1, (int)(left / 1000000) + 1);
+	}
+}
+
+void dm_console_put(struct dm *dm, uint8_t byte)
+{
+	if (dm->console_fd < 0)
+		return;
+	if (dm->con_len == sizeof(dm->con_buf))
+		dm_console_flush(dm, 0);
+	if (dm->con_len == sizeof(dm->con_buf)) {
+		dm->console_dropped++; /* a stalled console never stalls us */
+		return;
+	}
+	dm->con_buf[dm->con_len++] = byte;
+}
+
 int dm_shutdown(struct dm *dm, uint32_t reason, uint32_t code)
 {
 	struct dm_op_shutdown s = { .reason = reason, .code = code };
 
+	/* The guest's last words first: hv's report ends the domain. */
+	dm_console_flush(dm, 500);
 	return dm_op_call(dm, DM_OP_REMOTE_SHUTDOWN, &s, sizeof(s), NULL);
 }
 
@@ -299,6 +341,8 @@ unsigned channel_process(struct dm *dm)
 			n++;
 		}
 	}
+	if (dm->con_len)
+		dm_console_flush(dm, 0);
 	return n;
 }
 
@@ -349,7 +393,8 @@ static int channel_sleep(struct dm *dm, int64_t deadline)
 	struct pollfd pfd[3] = {
 		{ .fd = dm->evt_fd, .events = POLLIN },
 		{ .fd = dm->dmop_fd, .events = 0 }, /* POLLHUP: hv gone */
-		{ .fd = dm->console_fd, .events = POLLIN },
+		{ .fd = dm->console_fd,
+		  .events = POLLIN | (dm->con_len ? POLLOUT : 0) },
 	};
 	int timeout = -1;
 	uint64_t cnt;
@@ -370,6 +415,8 @@ static int channel_sleep(struct dm *dm, int64_t deadline)
 			log_info("hv is gone; exiting");
 			_exit(0);
 		}
+		if (pfd[2].revents & POLLOUT)
+			dm_console_flush(dm, 0);
 		woken = (pfd[0].revents & POLLIN) != 0;
 		if (woken && read(dm->evt_fd, &cnt, sizeof(cnt)) < 0 &&
 		    errno != EAGAIN)

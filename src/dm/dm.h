@@ -66,6 +66,11 @@ struct dm {
 	uint32_t dmop_seq;
 	int seccomp_log; /* dm_seccomp = "log" */
 	uint64_t console_dropped;
+	/* Console output not yet written (channel.c): one write per batch,
+	 * not per byte, or the socket's per-write overhead fills its buffer
+	 * after a few hundred bytes and output is lost. */
+	uint8_t con_buf[4096];
+	unsigned con_len;
 	uint32_t last_hv_cpu; /* hint from the last request's slot */
 	/* Disk image fds this DM serves (the seccomp filter allows disk
 	 * I/O on these only; writes only on the writable ones). */
@@ -99,6 +104,17 @@ int dm_shutdown(struct dm *dm, uint32_t reason, uint32_t code);
 void dm_ram_dirty(struct dm *dm, uint64_t gpa, uint64_t len);
 /* Sends the pending range, if any; 0 or the dm_op's -errno (logged). */
 int dm_ram_flush(struct dm *dm);
+
+/*
+ * Console output: dm_console_put queues a byte (dropped, and counted, only
+ * when 4 KiB are already waiting on a console that does not drain);
+ * dm_console_flush writes what is queued, without blocking, or with
+ * `wait_ms` > 0 waiting up to that long for the console to take it all
+ * (before the domain ends). channel.c flushes after each batch of
+ * requests and before a shutdown.
+ */
+void dm_console_put(struct dm *dm, uint8_t byte);
+void dm_console_flush(struct dm *dm, int wait_ms);
 /* Serves everything pending; returns how many requests it handled. */
 unsigned channel_process(struct dm *dm);
 /* Runs the DM until hv goes away. */

@@ -17,9 +17,7 @@ static void uart_tx(void *opaque, uint8_t byte)
 
 	if (dm->console_fd < 0 || !dev->console)
 		return;
-	/* Non-blocking: a stalled console never stalls the guest. */
-	if (write(dm->console_fd, &byte, 1) != 1)
-		dm->console_dropped++;
+	dm_console_put(dm, byte);
 }
 
 static const struct ns16550_ops uart_ops = {
