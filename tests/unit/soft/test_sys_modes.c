@@ -498,6 +498,72 @@ static void test_io_bitmap(void **state)
 	assert_int_equal(FAULT(f, soft_io_check(c, 0x3f8, 1)), -1);
 }
 
+static void test_long_far(void **state)
+{
+	struct fake *f = *state;
+	struct soft_cpu *c = f->cpu;
+
+	fake_long64(f, 3);
+	/* a 64-bit call gate (16 bytes) at 0x90/0x98, DPL 3, to ring 0 */
+	uint64_t target = 0xffff800000123456ull;
+
+	fake_put(f, FAKE_GDT + 0x90,
+		 (target & 0xffff) | ((uint64_t)G_CODE64 << 16) |
+			 (0xecull << 40) | (((target >> 16) & 0xffff) << 48),
+		 8);
+	fake_put(f, FAKE_GDT + 0x98, target >> 32, 8);
+	c->gdtr.limit = 0x9f;
+	fake_put(f, FAKE_TSS + 4, 0x9008, 8); /* RSP0 */
+	c->gpr[R_SP] = 0x7000;
+	c->rip = 0x401000;
+	soft_far_call(c, 0x93, 0, 8);
+	assert_int_equal(c->cpl, 0);
+	assert_int_equal(c->mode, M_LONG64);
+	assert_int_equal(c->rip, target);
+	assert_int_equal(c->seg[S_SS].sel, 0);
+	assert_int_equal(c->gpr[R_SP], 0x9008 - 32);
+	assert_int_equal(fake_get(f, 0x9008 - 8, 8), G_UDATA32 | 3);
+	assert_int_equal(fake_get(f, 0x9008 - 16, 8), 0x7000);
+	assert_int_equal(fake_get(f, 0x9008 - 24, 8), G_UCODE64 | 3);
+	assert_int_equal(fake_get(f, 0x9008 - 32, 8), 0x401000);
+	/* RETF (REX.W) back to ring 3 */
+	soft_far_ret(c, 8, 0);
+	assert_int_equal(c->cpl, 3);
+	assert_int_equal(c->rip, 0x401000);
+	assert_int_equal(c->gpr[R_SP], 0x7000);
+	assert_int_equal(c->seg[S_SS].sel, G_UDATA32 | 3);
+	/* a legacy 32-bit gate type is refused in IA-32e mode */
+	assert_int_equal(FAULT(f, soft_far_call(c, G_CALLGATE | 3, 0, 8)),
+			 V_GP);
+	/* a non-canonical target */
+	fake_long64(f, 0);
+	assert_int_equal(FAULT(f, soft_far_jmp(c, G_CODE64,
+					       0x0000800000000000ull, 8)),
+			 V_GP);
+	assert_int_equal(c->pend_err, 0);
+	/* SGDT stores 10 bytes in 64-bit mode; LGDT reads 10 */
+	soft_sgdt_sidt(c, 0, S_DS, 0x600);
+	assert_int_equal(fake_get(f, 0x600, 2), G_LIMIT);
+	assert_int_equal(fake_get(f, 0x602, 8), FAKE_GDT);
+	fake_put(f, 0x610, 0x1234ffff, 4);
+	fake_put(f, 0x614, 0xffff8000, 4);
+	fake_put(f, 0x618, 0, 4);
+	fake_put(f, 0x612, 0x0000800000000000ull, 8);
+	assert_int_equal(FAULT(f, soft_lgdt_lidt(c, 1, S_DS, 0x610)), V_GP);
+	fake_put(f, 0x612, 0xffff800000001000ull, 8);
+	soft_lgdt_lidt(c, 1, S_DS, 0x610);
+	assert_int_equal(c->idtr.base, 0xffff800000001000ull);
+	assert_int_equal(c->idtr.limit, 0xffff);
+	/* the 16-bit LGDT form loads a 24-bit base */
+	fake_prot32(f, 0);
+	fake_put(f, 0x620, 0x12345678ff000fffull, 8);
+	soft_lgdt_lidt(c, 1, S_DS, 0x620);
+	assert_int_equal(c->idtr.base, 0x5678ff00);
+	assert_int_equal(c->idtr.limit, 0xfff);
+	soft_lgdt_lidt(c, 1 | 2, S_DS, 0x620);
+	assert_int_equal(c->idtr.base, 0x78ff00);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -508,6 +574,7 @@ int main(void)
 		T(test_msr_tsc),   T(test_dr),
 		T(test_cpuid),	   T(test_syscall),
 		T(test_sysenter),  T(test_io_bitmap),
+		T(test_long_far),
 #undef T
 	};
 
