@@ -654,7 +654,7 @@ segp:
 	    (in->lock && (!(op.f & D_LK) || in->mod == 3)))
 		in->fn = soft_decode_ud;
 	else
-		soft_fast_pick(in);
+		soft_fast_pick(in, cpu->mode);
 	return 0;
 
 toolong:

@@ -255,7 +255,46 @@ static void fast_jmp(struct soft_cpu *cpu, const struct soft_insn *in)
 	fast_take(cpu, in);
 }
 
-void soft_fast_pick(struct soft_insn *in)
+/* ---- the 64-bit stack (its width is fixed in 64-bit mode) ---- */
+
+static void fast_push_r64(struct soft_cpu *cpu, const struct soft_insn *in)
+{
+	uint64_t sp = cpu->gpr[R_SP] - 8;
+
+	soft_write(cpu, S_SS, sp, 8, cpu->gpr[in->rm]);
+	cpu->gpr[R_SP] = sp;
+}
+
+static void fast_pop_r64(struct soft_cpu *cpu, const struct soft_insn *in)
+{
+	uint64_t v = soft_read(cpu, S_SS, cpu->gpr[R_SP], 8);
+
+	cpu->gpr[R_SP] += 8;
+	cpu->gpr[in->rm] = v;
+}
+
+static void fast_call64(struct soft_cpu *cpu, const struct soft_insn *in)
+{
+	uint64_t t = cpu->rip + (uint64_t)in->disp, sp = cpu->gpr[R_SP] - 8;
+
+	if ((uint64_t)((int64_t)(t << 16) >> 16) != t)
+		soft_raise(cpu, V_GP, 0);
+	soft_write(cpu, S_SS, sp, 8, cpu->rip);
+	cpu->gpr[R_SP] = sp;
+	cpu->rip = t;
+}
+
+static void fast_ret64(struct soft_cpu *cpu, const struct soft_insn *in)
+{
+	uint64_t t = soft_read(cpu, S_SS, cpu->gpr[R_SP], 8);
+
+	if ((uint64_t)((int64_t)(t << 16) >> 16) != t)
+		soft_raise(cpu, V_GP, 0);
+	cpu->gpr[R_SP] += 8 + in->imm;
+	cpu->rip = t;
+}
+
+void soft_fast_pick(struct soft_insn *in, enum soft_mode mode)
 {
 	int sz = in->osz == 4 ? 0 : in->osz == 8 ? 1 : -1;
 	int mem = in->mod != 3;
@@ -270,6 +309,20 @@ void soft_fast_pick(struct soft_insn *in)
 	if (in->fn == soft_branch_jmp) {
 		in->fn = fast_jmp;
 		return;
+	}
+	if (mode == M_LONG64 && in->osz == 8) {
+		if (in->fn == soft_stack_push_e && in->mod == 3)
+			f = fast_push_r64;
+		else if (in->fn == soft_stack_pop_e && in->mod == 3)
+			f = fast_pop_r64;
+		else if (in->fn == soft_branch_call)
+			f = fast_call64;
+		else if (in->fn == soft_branch_ret)
+			f = fast_ret64;
+		if (f) {
+			in->fn = f;
+			return;
+		}
 	}
 	if (sz < 0)
 		return;

@@ -6,7 +6,8 @@
 #include "hv/soft/decode.h"
 
 /* Replaces in->fn by a size- and form-specific handler where one
- * exists (never for LOCK). */
-void soft_fast_pick(struct soft_insn *in);
+ * exists (never for LOCK); `mode` is the mode it was decoded for (a
+ * cached block runs only in that mode). */
+void soft_fast_pick(struct soft_insn *in, enum soft_mode mode);
 
 #endif

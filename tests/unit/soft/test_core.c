@@ -633,6 +633,27 @@ static void test_page_crossing(void **state)
 	assert_int_equal(c->gpr[R_AX], 0x11553344);
 }
 
+
+static void test_long64_stack(void **state)
+{
+	static const uint8_t code[] = {
+		0x41, 0x50,			/* push r8 */
+		0xe8, 0x04, 0x00, 0x00, 0x00,	/* call f */
+		0x41, 0x59, 0xf4, 0x90,		/* pop r9; hlt */
+		0x48, 0xff, 0xc0,		/* f: inc rax */
+		0xc2, 0x00, 0x00,		/* ret 0 */
+	};
+	struct soft_cpu *c = env->cpu;
+
+	cenv_long64(env, c);
+	c->gpr[R_R8] = 0x123456789abcdefull;
+	c->gpr[R_AX] = 1;
+	run(code, sizeof(code));
+	assert_int_equal(c->gpr[R_AX], 2);
+	assert_int_equal(c->gpr[R_R9], 0x123456789abcdefull);
+	assert_int_equal(c->gpr[R_SP], CENV_STACK);
+}
+
 /* ---- robustness: random bytes ---- */
 
 static uint64_t core_rng = 0x2545f4914f6cdd1dull;
@@ -850,6 +871,7 @@ int main(void)
 		cmocka_unit_test(test_init_sipi),
 		cmocka_unit_test(test_code_page_data_writes),
 		cmocka_unit_test(test_page_crossing),
+		cmocka_unit_test(test_long64_stack),
 		cmocka_unit_test(test_decode_random),
 		cmocka_unit_test(test_exec_random),
 	};
