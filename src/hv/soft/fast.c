@@ -9,6 +9,7 @@
  * (the differential test runs both).
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "hv/soft/alu.h"
 #include "hv/soft/fast.h"
@@ -60,11 +61,18 @@
 					   const struct soft_insn *in)         \
 	{                                                                      \
 		uint64_t off = soft_ea(cpu, in);                               \
-		T a = (T)soft_read(cpu, in->seg, off, sz);                     \
-		T b = (T)cpu->gpr[in->reg];                                    \
-		T r = (T)EXPR(a, b);                                           \
-		if (STORE)                                                     \
-			soft_write(cpu, in->seg, off, sz, r);                  \
+		T b = (T)cpu->gpr[in->reg], a, r;                              \
+		void *p = STORE ? soft_rmw_ptr(cpu, in->seg, off, sz) : NULL;  \
+		if (p) { /* RAM: one translation for both accesses */          \
+			memcpy(&a, p, sz);                                     \
+			r = (T)EXPR(a, b);                                     \
+			memcpy(p, &r, sz);                                     \
+		} else {                                                       \
+			a = (T)soft_read(cpu, in->seg, off, sz);               \
+			r = (T)EXPR(a, b);                                     \
+			if (STORE)                                             \
+				soft_write(cpu, in->seg, off, sz, r);          \
+		}                                                              \
 		LF(cpu, sz, a, b, r);                                          \
 	}                                                                      \
 	static void fast_##name##_ge_m##sz(struct soft_cpu *cpu,               \
@@ -81,10 +89,18 @@
 					   const struct soft_insn *in)         \
 	{                                                                      \
 		uint64_t off = soft_ea(cpu, in);                               \
-		T a = (T)soft_read(cpu, in->seg, off, sz), b = (T)in->imm;     \
-		T r = (T)EXPR(a, b);                                           \
-		if (STORE)                                                     \
-			soft_write(cpu, in->seg, off, sz, r);                  \
+		T b = (T)in->imm, a, r;                                        \
+		void *p = STORE ? soft_rmw_ptr(cpu, in->seg, off, sz) : NULL;  \
+		if (p) {                                                       \
+			memcpy(&a, p, sz);                                     \
+			r = (T)EXPR(a, b);                                     \
+			memcpy(p, &r, sz);                                     \
+		} else {                                                       \
+			a = (T)soft_read(cpu, in->seg, off, sz);               \
+			r = (T)EXPR(a, b);                                     \
+			if (STORE)                                             \
+				soft_write(cpu, in->seg, off, sz, r);          \
+		}                                                              \
 		LF(cpu, sz, a, b, r);                                          \
 	}
 
