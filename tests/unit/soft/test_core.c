@@ -654,6 +654,44 @@ static void test_long64_stack(void **state)
 	assert_int_equal(c->gpr[R_SP], CENV_STACK);
 }
 
+
+static void test_rep_page_fault(void **state)
+{
+	static const uint8_t code[] = {
+		0xbf, 0xf0, 0xff, 0x1f, 0x00,	/* mov edi, 0x1ffff0 */
+		0xb9, 0x20, 0x00, 0x00, 0x00,	/* mov ecx, 32 */
+		0xb0, 0xee, 0xf3, 0xaa,		/* mov al,0xee; rep stosb */
+		0xf4,
+	};
+	/* lock add [0xc0000000], eax: MMIO, through the slow lock */
+	static const uint8_t mmio[] = { 0xb8, 0x00, 0x00, 0x00, 0xc0,
+					0xf0, 0x01, 0x00, 0xf4 };
+	struct soft_cpu *c = env->cpu;
+	uint64_t pde;
+
+	cenv_long64(env, c);
+	/* The 2 MiB page at 0x200000 not present. */
+	memcpy(&pde, env->ram + CENV_PT + 0x2000 + 8, 8);
+	pde &= ~1ull;
+	memcpy(env->ram + CENV_PT + 0x2000 + 8, &pde, 8);
+	memset(env->ram + 0x1ffff0, 0, 16);
+	run(code, sizeof(code));
+	assert_int_equal(handled_vector(), V_PF);
+	assert_int_equal(stack_word(0, 8), PFEC_W);
+	assert_int_equal(stack_word(1, 8), CODE + 12);
+	assert_int_equal(c->cr2, 0x200000);
+	assert_int_equal(c->gpr[R_CX], 16);
+	assert_int_equal(c->gpr[R_DI], 0x200000);
+	assert_int_equal(env->ram[0x1fffff], 0xee);
+	pde |= 1;
+	memcpy(env->ram + CENV_PT + 0x2000 + 8, &pde, 8);
+	/* 1 GiB identity map only: 0xc0000000 is not mapped either way;
+	 * use a 32-bit flat CPU for the MMIO access. */
+	cenv_prot32(env, c);
+	run(mmio, sizeof(mmio));
+	assert_int_equal(c->rip, CODE + sizeof(mmio));
+}
+
 /* ---- robustness: random bytes ---- */
 
 static uint64_t core_rng = 0x2545f4914f6cdd1dull;
@@ -872,6 +910,7 @@ int main(void)
 		cmocka_unit_test(test_code_page_data_writes),
 		cmocka_unit_test(test_page_crossing),
 		cmocka_unit_test(test_long64_stack),
+		cmocka_unit_test(test_rep_page_fault),
 		cmocka_unit_test(test_decode_random),
 		cmocka_unit_test(test_exec_random),
 	};
