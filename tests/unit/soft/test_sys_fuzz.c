@@ -95,6 +95,18 @@ static void fz_state_random(struct fake *f)
 	for (int r = 0; r < 16; r++)
 		c->gpr[r] = fz_val();
 	c->rip = fz_val();
+	if (fz_rand() & 1) {
+		/* sane CS, SS, TSS and stack, so deliveries go deep */
+		int lm = !!(c->efer & EFER_LMA), u = (int)(fz_rand() & 1);
+
+		fake_seg(f, S_CS, lm ? (u ? G_UCODE64 | 3 : G_CODE64)
+				     : (u ? G_UCODE32 | 3 : G_CODE32));
+		fake_seg(f, S_SS, u ? G_UDATA32 | 3 : G_DATA32);
+		c->tr = (struct soft_seg){ .base = FAKE_TSS, .limit = 0x6f,
+					   .sel = lm ? G_TSS64 : G_TSS32,
+					   .attr = 0x8b };
+		c->gpr[R_SP] = 0x8000;
+	}
 	soft_set_rflags(c, fz_rand() & (F_IF | F_IOPL | F_VM | F_NT | F_AC));
 	c->exc_depth = 0;
 	c->shutdown = 0;
@@ -106,7 +118,13 @@ static void fz_op(struct fake *f)
 {
 	struct soft_cpu *c = f->cpu;
 	uint64_t out, v = fz_val();
-	uint16_t sel = (uint16_t)(fz_rand() & 1 ? fz_rand() & 0xff : fz_rand());
+	static const uint16_t sels[] = {
+		G_CODE32, G_DATA32, G_UCODE32, G_UDATA32, G_CODE64, G_DATA64,
+		G_TSS32, G_CODE16, G_UCODE64, G_LDT, G_TSS64, G_CALLGATE,
+		G_NOTPRESENT, G_RODATA, G_XONLY, G_CONFORM3, 0, 4,
+	};
+	uint16_t sel = (uint16_t)(fz_rand() % 3 == 0 ? fz_rand()
+				  : sels[fz_rand() % 18] | (fz_rand() & 3));
 	unsigned osz = 2u << (fz_rand() % 3);
 	uint8_t buf[16];
 
@@ -214,8 +232,23 @@ static void test_fuzz(void **state)
 	struct fake *f = *state;
 	unsigned faults = 0, done = 0;
 
-	fake_gdt(f);
 	for (unsigned round = 0; round < 3000; round++) {
+		/* Valid tables most of the time, a little damage on top. */
+		if (round % 4 == 0) {
+			fake_gdt(f);
+			for (unsigned v = 0; v < 256; v++) {
+				uint16_t cs = v & 1 ? G_CODE64 : G_CODE32;
+
+				if (fz_rand() & 1)
+					fake_idt64(f, v, cs, fz_val(),
+						   0xe | (v & 1), v & 3,
+						   (unsigned)fz_rand() & 7);
+				else
+					fake_idt32(f, v, cs, (uint32_t)fz_val(),
+						   0xe | (v & 1), v & 3,
+						   (int)(fz_rand() & 1));
+			}
+		}
 		fz_scribble(f);
 		fz_state_random(f);
 		for (unsigned i = 0; i < 8; i++) {
