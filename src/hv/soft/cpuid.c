@@ -42,7 +42,7 @@
 #define C1D_CMOV (1u << 15)  /* CMOVcc (core) */
 #define C1D_PAT (1u << 16)   /* PAT MSR: stored */
 #define C1D_PSE36 (0u << 17) /* not advertised */
-#define C1D_CLFSH (0u << 19) /* CLFLUSH: only once the core decodes it */
+#define C1D_CLFSH (1u << 19) /* CLFLUSH (core: 0F AE /7, no caches) */
 #define C1D_MMX (0u << 23)   /* not yet (x87/SSE issue) */
 #define C1D_FXSR (0u << 24)  /* not yet (x87/SSE issue) */
 #define C1D_SSE (0u << 25)   /* not yet (x87/SSE issue) */
