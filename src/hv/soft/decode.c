@@ -35,6 +35,7 @@
 #define D_SH (1u << 13)	  /* may set the interrupt shadow */
 #define D_REGM (1u << 14) /* ModRM.mod ignored: always registers */
 #define D_ONE (1u << 15)  /* implicit immediate 1 (shift by one) */
+#define D_BR (1u << 16)	  /* may change RIP itself (not a mode change) */
 #define IMK(k) ((unsigned)(k) << 24)
 #define IMK_OF(f) ((f) >> 24)
 
@@ -112,11 +113,11 @@ static const struct dec_op dec_map1[256] = {
 	[0x69] = { soft_arith_imul_gei, D_M | IMK(IM_Z), 0 },
 	[0x6a] = { soft_stack_push_i, IMK(IM_B) | D_D64 | D_W, 0 },
 	[0x6b] = { soft_arith_imul_gei, D_M | IMK(IM_B), 0 },
-	[0x6c] = { soft_str_ins, D_B | D_W, 0 },
-	[0x6d] = { soft_str_ins, D_W, 0 },
-	[0x6e] = { soft_str_outs, D_B | D_END, 0 },
-	[0x6f] = { soft_str_outs, D_END, 0 },
-	ROWCC(0x70, soft_branch_jcc, IMK(IM_J8) | D_F64),
+	[0x6c] = { soft_str_ins, D_B | D_W | D_BR, 0 },
+	[0x6d] = { soft_str_ins, D_W | D_BR, 0 },
+	[0x6e] = { soft_str_outs, D_B | D_END | D_BR, 0 },
+	[0x6f] = { soft_str_outs, D_END | D_BR, 0 },
+	ROWCC(0x70, soft_branch_jcc, IMK(IM_J8) | D_F64 | D_BR),
 	[0x80] = { NULL, D_M | D_B | D_GRP | IMK(IM_I), G1 },
 	[0x81] = { NULL, D_M | D_GRP | IMK(IM_I), G1 },
 	[0x82] = { NULL, D_M | D_B | D_GRP | IMK(IM_I) | D_I64, G1 },
@@ -146,18 +147,18 @@ static const struct dec_op dec_map1[256] = {
 	[0xa1] = { soft_dmov_moffs, IMK(IM_MOFFS), 0 },
 	[0xa2] = { soft_dmov_moffs, D_B | IMK(IM_MOFFS) | D_W, 1 },
 	[0xa3] = { soft_dmov_moffs, IMK(IM_MOFFS) | D_W, 1 },
-	[0xa4] = { soft_str_movs, D_B | D_W, 0 },
-	[0xa5] = { soft_str_movs, D_W, 0 },
-	[0xa6] = { soft_str_cmps, D_B, 0 },
-	[0xa7] = { soft_str_cmps, 0, 0 },
+	[0xa4] = { soft_str_movs, D_B | D_W | D_BR, 0 },
+	[0xa5] = { soft_str_movs, D_W | D_BR, 0 },
+	[0xa6] = { soft_str_cmps, D_B | D_BR, 0 },
+	[0xa7] = { soft_str_cmps, D_BR, 0 },
 	[0xa8] = { soft_arith_test_ei, D_B | D_ACC | IMK(IM_I), 0 },
 	[0xa9] = { soft_arith_test_ei, D_ACC | IMK(IM_I), 0 },
-	[0xaa] = { soft_str_stos, D_B | D_W, 0 },
-	[0xab] = { soft_str_stos, D_W, 0 },
-	[0xac] = { soft_str_lods, D_B, 0 },
-	[0xad] = { soft_str_lods, 0, 0 },
-	[0xae] = { soft_str_scas, D_B, 0 },
-	[0xaf] = { soft_str_scas, 0, 0 },
+	[0xaa] = { soft_str_stos, D_B | D_W | D_BR, 0 },
+	[0xab] = { soft_str_stos, D_W | D_BR, 0 },
+	[0xac] = { soft_str_lods, D_B | D_BR, 0 },
+	[0xad] = { soft_str_lods, D_BR, 0 },
+	[0xae] = { soft_str_scas, D_B | D_BR, 0 },
+	[0xaf] = { soft_str_scas, D_BR, 0 },
 	ROW8(0xb0, soft_dmov_mov_ei, D_B | D_OPR | IMK(IM_I), 0),
 	ROW8(0xb8, soft_dmov_mov_ei, D_OPR | IMK(IM_V), 0),
 	[0xc0] = { NULL, D_M | D_B | D_GRP | IMK(IM_BU) | D_W, G2 },
@@ -185,10 +186,10 @@ static const struct dec_op dec_map1[256] = {
 	[0xd6] = { soft_arith_salc, D_I64, 0 },
 	[0xd7] = { soft_dmov_xlat, 0, 0 },
 	ROW8(0xd8, NULL, D_M, 0), /* x87 */
-	[0xe0] = { soft_branch_loop, IMK(IM_J8) | D_F64, 0 },
-	[0xe1] = { soft_branch_loop, IMK(IM_J8) | D_F64, 1 },
-	[0xe2] = { soft_branch_loop, IMK(IM_J8) | D_F64, 2 },
-	[0xe3] = { soft_branch_jcxz, IMK(IM_J8) | D_F64, 0 },
+	[0xe0] = { soft_branch_loop, IMK(IM_J8) | D_F64 | D_BR, 0 },
+	[0xe1] = { soft_branch_loop, IMK(IM_J8) | D_F64 | D_BR, 1 },
+	[0xe2] = { soft_branch_loop, IMK(IM_J8) | D_F64 | D_BR, 2 },
+	[0xe3] = { soft_branch_jcxz, IMK(IM_J8) | D_F64 | D_BR, 0 },
 	[0xe4] = { soft_str_in, D_B | IMK(IM_BU), 0 },
 	[0xe5] = { soft_str_in, IMK(IM_BU), 0 },
 	[0xe6] = { soft_str_out, D_B | IMK(IM_BU) | D_END, 0 },
@@ -248,7 +249,7 @@ static const struct dec_op dec_map2[256] = {
 	[0x70] = UDMI, [0x71] = UDMI, [0x72] = UDMI, [0x73] = UDMI,
 	[0x74] = UDM, [0x75] = UDM, [0x76] = UDM, /* 0x77 EMMS: no ModRM */
 	ROW8(0x78, NULL, D_M, 0),
-	ROWCC(0x80, soft_branch_jcc, IMK(IM_JZ) | D_F64),
+	ROWCC(0x80, soft_branch_jcc, IMK(IM_JZ) | D_F64 | D_BR),
 	ROWCC(0x90, soft_dmov_setcc, D_M | D_EB | D_W),
 	[0xa0] = { soft_stack_push_sreg, D_D64 | D_W, S_FS },
 	[0xa1] = { soft_stack_pop_sreg, D_D64, S_FS },
@@ -644,6 +645,8 @@ segp:
 	in->fn = op.fn;
 	if (op.f & D_END)
 		in->flags |= I_END;
+	if (op.f & D_BR)
+		in->flags |= I_BRANCH;
 	if ((op.f & D_W) || (op.f & D_SH))
 		in->flags |= (op.f & D_W) ? I_WMEM : 0;
 	if (op.f & D_SH)

@@ -25,6 +25,7 @@ typedef void soft_handler_fn(struct soft_cpu *cpu, const struct soft_insn *in);
 #define I_END 0x01    /* ends a cached block (mode/state may change) */
 #define I_WMEM 0x02   /* may write memory: check for self-modified code */
 #define I_SHADOW 0x04 /* may set the interrupt shadow */
+#define I_BRANCH 0x08 /* may change RIP (near branches, REP rewinds) */
 
 /*
  * One decoded instruction. Immediates are already sign- or zero-extended

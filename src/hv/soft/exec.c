@@ -107,31 +107,40 @@ static void exec_one_uncached(struct soft_cpu *cpu, uint64_t lin,
 /*
  * Runs one cached block; 1 when the next block may follow at once (a
  * taken branch or the block's end, nothing that changes the mode).
+ * Only instructions flagged in the decode can end the block early:
+ * I_BRANCH ones by moving RIP, I_END ones always, I_WMEM ones by
+ * writing this block's code. icount is added on the way out (a fault
+ * leaves the block's retired instructions uncounted).
  */
 static int exec_cached(struct soft_cpu *cpu, const struct ic_block *b,
 		       unsigned max)
 {
-	unsigned n = b->n < max ? b->n : max;
+	unsigned n = b->n < max ? b->n : max, i;
 	uint64_t rip;
+	int more = 1;
 
-	for (unsigned i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		const struct soft_insn *in = &b->insn[i];
 
 		rip = cpu->rip;
 		cpu->ip_start = rip;
 		cpu->rip = rip + in->len;
 		in->fn(cpu, in);
-		cpu->icount++;
-		if (in->flags) {
-			if (in->flags & I_END)
-				return 0;
-			if ((in->flags & I_WMEM) && soft_icache_stale(cpu, b))
-				return 0;
+		if (__builtin_expect(in->flags != 0, 0)) {
+			if (in->flags & I_END) {
+				more = 0;
+				break;
+			}
+			if ((in->flags & I_WMEM) && soft_icache_stale(cpu, b)) {
+				more = 0;
+				break;
+			}
+			if ((in->flags & I_BRANCH) && cpu->rip != rip + in->len)
+				break;
 		}
-		if (cpu->rip != rip + in->len)
-			return 1;
 	}
-	return 1;
+	cpu->icount += i < n ? i + 1 : n;
+	return more;
 }
 
 /* Bytes from linear `lin` that may be decoded in one go: to the page

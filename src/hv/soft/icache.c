@@ -140,6 +140,7 @@ struct ic_block *soft_icache_lookup(struct soft_cpu *cpu, uint64_t lin,
 	b->gen = gen;
 	b->epoch = ic->epoch;
 	b->pg = pg;
+	b->genp = &vm->code_gen[pg];
 	b->n = n;
 	return b;
 }

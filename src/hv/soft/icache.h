@@ -23,6 +23,7 @@ struct ic_block {
 	uint32_t gen;	 /* vm->code_gen of the page when decoded */
 	uint32_t epoch;	 /* soft_icache.epoch when decoded */
 	uint64_t pg;	 /* page index in the vm arrays */
+	_Atomic uint32_t *genp; /* &vm->code_gen[pg] */
 	unsigned n;
 	struct soft_insn insn[IC_BLOCK_MAX];
 };
@@ -50,8 +51,7 @@ struct ic_block *soft_icache_lookup(struct soft_cpu *cpu, uint64_t lin,
 static inline int soft_icache_stale(const struct soft_cpu *cpu,
 				    const struct ic_block *b)
 {
-	return atomic_load_explicit(&cpu->vm->code_gen[b->pg],
-				    memory_order_relaxed) != b->gen;
+	return atomic_load_explicit(b->genp, memory_order_relaxed) != b->gen;
 }
 
 /* lock.c: drops vm->lock_slow when an access faulted while it was held. */
