@@ -148,6 +148,10 @@ int hv_seccomp_apply(struct hv_vm *vm)
 	/* i386 and x32 syscalls are never legitimate here. */
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
 			     SCMP_ACT_KILL_PROCESS);
+	/* Every thread, not only this one: the soft CPU's timer thread
+	 * exists already (started with the vCPUs, in hv_setup). */
+	if (!r)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
 	for (i = 0; i < hv_seccomp_nr_rules && !r; i++) {
 		const struct seccomp_rule_desc *rule = &hv_seccomp_rules[i];
 

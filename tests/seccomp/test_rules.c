@@ -3,12 +3,12 @@
  * The seccomp allowlists of safepc-dm and safepc-hv, rule by rule, against
  * the real filter in the real kernel.
  *
- *   test_seccomp_rules dm|hv
+ *   test_seccomp_rules dm|hv|hv-kvm
  *
  * For every rule of the table (dm_seccomp_rules, hv_seccomp_rules) a
  * forked child installs the filter exactly as the program does
  * (dm_seccomp_apply with a zeroed struct dm; hv_seccomp_apply with a small
- * VM built from /dev/kvm), makes the allowed call with valid arguments and
+ * VM), makes the allowed call with valid arguments and
  * must live, without EPERM or ENOSYS; for a rule with an argument filter,
  * each changed argument (PROT_EXEC, no CLONE_THREAD, another ioctl request
  * or fd, ...) must kill the child with SIGSYS. A rule without a probe here
@@ -33,7 +33,16 @@
  * kills few and, at the end, waits out the kernel's printk rate limit so
  * that later tests' records are not suppressed.
  *
- * Exit status: 0 all passed, 1 a failure, 77 skipped (hv without /dev/kvm).
+ * hv is tested in both of its configurations. `hv` is the soft CPU's
+ * (accel "soft", what every machine can run): hv_seccomp_apply adds no
+ * ioctl rule at all then, so every non-ioctl rule is probed both ways and
+ * every KVM ioctl of the table, on any fd, must kill, as must ioctl
+ * itself in the sweep. `hv-kvm` is KVM's: a small VM built from /dev/kvm
+ * whose ioctl rules are probed on its own fds and on wrong ones; it needs
+ * /dev/kvm and reports SKIP (77) with the reason without it.
+ *
+ * Exit status: 0 all passed, 1 a failure, 77 skipped (hv-kvm without
+ * /dev/kvm).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -111,6 +120,13 @@ static volatile sig_atomic_t test_got_signal;
 static unsigned test_pass, test_fail, test_kills;
 static int64_t test_first_kill_ns;
 static const char *test_kind;
+static int test_hv_kvm; /* hv-kvm: hv's filter for a KVM VM, else soft */
+/* The child starts a thread before its filter (call_early_thread). */
+static int test_early_thread;
+static volatile int test_early_go;
+/* hv's accelerator as hv_seccomp_apply reads it (only the name). */
+static const struct hv_accel test_accel_soft = { .name = "soft" };
+static const struct hv_accel test_accel_kvm = { .name = "kvm" };
 static int test_disks; /* the DM's struct dm names the two disks */
 
 static int64_t test_now_ns(void)
@@ -157,6 +173,7 @@ static int env_kvm(struct env *e)
 	if (size <= 0)
 		return -1;
 	memset(&test_vm, 0, sizeof(test_vm));
+	test_vm.accel = &test_accel_kvm;
 	test_vm.kvm_fd = e->kvm_fd;
 	test_vm.vm_fd = e->vm_fd;
 	test_vm.nr_vcpus = TEST_NR_VCPUS;
@@ -172,6 +189,35 @@ static int env_kvm(struct env *e)
 		run->immediate_exit = 1;
 		test_vm.vcpus[i].fd = e->vcpu_fd[i];
 		test_vm.vcpus[i].run = run;
+	}
+	e->vm = &test_vm;
+	return 0;
+}
+
+/*
+ * hv under the soft CPU: no KVM fd exists. The KVM ioctl probes still
+ * need fds to aim at: every one is a dup of the RAM memfd, where a KVM
+ * request that got through would fail with ENOTTY instead of killing.
+ */
+static int env_soft(struct env *e)
+{
+	int i;
+
+	memset(&test_vm, 0, sizeof(test_vm));
+	test_vm.accel = &test_accel_soft;
+	test_vm.kvm_fd = -1;
+	test_vm.vm_fd = -1;
+	test_vm.nr_vcpus = TEST_NR_VCPUS;
+	e->kvm_fd = dup(e->memfd);
+	e->vm_fd = dup(e->memfd);
+	e->vm_fd_dup = dup(e->memfd);
+	if (e->kvm_fd < 0 || e->vm_fd < 0 || e->vm_fd_dup < 0)
+		return -1;
+	for (i = 0; i < TEST_NR_VCPUS; i++) {
+		e->vcpu_fd[i] = dup(e->memfd);
+		if (e->vcpu_fd[i] < 0)
+			return -1;
+		test_vm.vcpus[i].fd = -1;
 	}
 	e->vm = &test_vm;
 	return 0;
@@ -200,6 +246,20 @@ static int env_disks(struct env *e)
 	return e->disk_dup < 0 ? -1 : 0;
 }
 
+/*
+ * A thread that exists before the filter, as the soft CPU's timer thread
+ * does in hv: once told, it makes a forbidden call, which must kill the
+ * process although this thread never installed a filter itself.
+ */
+static void *env_early_thread(void *arg)
+{
+	(void)arg;
+	while (!test_early_go)
+		__builtin_ia32_pause();
+	syscall(SYS_socket, AF_INET, SOCK_DGRAM, 0);
+	_exit(CHILD_LIVED);
+}
+
 static int env_init(struct env *e, int kind_hv)
 {
 	struct sigaction sa = { .sa_handler = test_signal_handler };
@@ -224,7 +284,15 @@ static int env_init(struct env *e, int kind_hv)
 		return -1;
 	e->pid = getpid();
 	e->tid = gettid();
-	return kind_hv ? env_kvm(e) : env_disks(e);
+	if (test_early_thread) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, env_early_thread, NULL))
+			return -1;
+	}
+	if (!kind_hv)
+		return env_disks(e);
+	return test_hv_kvm ? env_kvm(e) : env_soft(e);
 }
 
 /* Installs the program's own filter; `log` is dm_seccomp = "log". */
@@ -788,6 +856,15 @@ static long call_ioctl_fionread(struct env *e)
 	return syscall(SYS_ioctl, e->pipe_r, FIONREAD, &n);
 }
 
+static long call_early_thread(struct env *e)
+{
+	test_early_go = 1;
+	/* The other thread's kill ends this one too; wait for it. */
+	for (;;)
+		__builtin_ia32_pause();
+	return 0;
+}
+
 static long call_i386_getpid(struct env *e)
 {
 	long r = 20; /* getpid in the i386 table */
@@ -882,7 +959,7 @@ static const struct test_probe test_probe_futex_wake = {
 struct test_forbidden {
 	const char *what;
 	test_call call;
-	int only;	/* 0 both, 1 DM only, 2 hv only */
+	int only;	/* 0 both, 1 DM only, 2 hv only, 3 not hv-kvm */
 	int ia32;	/* needs the kernel's IA-32 emulation to be reached */
 };
 
@@ -910,10 +987,14 @@ static const struct test_forbidden test_forbidden[] = {
 	{ .what = "i386 syscall (int 0x80)", .call = call_i386_getpid,
 	  .ia32 = 1 },
 	FORBIDDEN("x32 syscall", call_x32_getpid, 0),
-	FORBIDDEN("ioctl(FIONREAD): no ioctl at all", call_ioctl_fionread, 1),
+	/* The DM and hv on the soft CPU have no ioctl rule. */
+	FORBIDDEN("ioctl(FIONREAD): no ioctl at all", call_ioctl_fionread, 3),
 	FORBIDDEN("mmap: no new mapping at all", call_mmap, 1),
 	FORBIDDEN("mprotect", call_mprotect, 1),
 	FORBIDDEN("threads (pthread_create)", call_thread, 1),
+	/* The filter covers threads that hv started before it (TSYNC). */
+	FORBIDDEN("socket in a thread started before the filter",
+		  call_early_thread, 2),
 };
 
 /* ---- Running one call in a child ---- */
@@ -1006,6 +1087,15 @@ static int test_killed(int status)
 	       WTERMSIG(status) == SIGSYS;
 }
 
+/* Whether rule r is left out of the filter under test: hv on the soft CPU
+ * adds none of the KVM ioctl rules (hv_seccomp_add). */
+static int test_rule_absent(const struct seccomp_rule_desc *r)
+{
+	return !strcmp(test_kind, "hv") && !test_hv_kvm &&
+	       (r->arg == SECCOMP_ARG_IOCTL_VCPU ||
+		r->arg == SECCOMP_ARG_IOCTL_VM);
+}
+
 /* One rule, both directions. */
 static void test_rule(const struct seccomp_rule_desc *r)
 {
@@ -1029,6 +1119,21 @@ static void test_rule(const struct seccomp_rule_desc *r)
 	if (!p) {
 		test_report(0, name, "no probe in tests/seccomp/test_rules.c",
 			    "every rule needs one");
+		return;
+	}
+	if (test_rule_absent(r)) {
+		/* Not in this filter: the allowed call and every changed one
+		 * must kill. */
+		status = test_run(p, p->call, 1, 0);
+		test_describe(status, detail, sizeof(detail));
+		test_report(test_killed(status), name,
+			    "soft CPU: no KVM ioctl allowed", detail);
+		for (i = 0; i < 4 && p->changed[i].what; i++) {
+			status = test_run(p, p->changed[i].call, 1, 0);
+			test_describe(status, detail, sizeof(detail));
+			test_report(test_killed(status), name,
+				    p->changed[i].what, detail);
+		}
 		return;
 	}
 	status = test_run(p, p->call, 0, 0);
@@ -1568,31 +1673,50 @@ static void test_wait_ratelimit(void)
 
 int main(int argc, char **argv)
 {
+	static struct seccomp_rule_desc loaded[64];
 	const struct seccomp_rule_desc *rules;
-	unsigned nr, i;
+	unsigned nr, nr_loaded, i;
 	int hv;
 
-	if (argc != 2 || (strcmp(argv[1], "dm") && strcmp(argv[1], "hv"))) {
-		fprintf(stderr, "usage: %s dm|hv\n", argv[0]);
+	if (argc != 2 || (strcmp(argv[1], "dm") && strcmp(argv[1], "hv") &&
+			  strcmp(argv[1], "hv-kvm"))) {
+		fprintf(stderr, "usage: %s dm|hv|hv-kvm\n", argv[0]);
 		return 2;
 	}
-	test_kind = argv[1];
+	/* Children and reports know hv-kvm as hv with test_hv_kvm set. */
+	test_hv_kvm = !strcmp(argv[1], "hv-kvm");
+	test_kind = test_hv_kvm ? "hv" : argv[1];
 	hv = !strcmp(test_kind, "hv");
 	/* Inherited by every child: a poke must never find it missing. */
 	sigaction(SIGUSR1, &(struct sigaction){ .sa_handler =
 							test_signal_handler },
 		  NULL);
-	if (hv) {
+	if (test_hv_kvm) {
 		int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 
 		if (fd < 0) {
-			printf("SKIP: hv: /dev/kvm: %s\n", strerror(errno));
+			printf("SKIP: hv-kvm: hv's filter for a KVM VM needs "
+			       "/dev/kvm: %s (hv's soft-CPU filter is tested "
+			       "by `hv`)\n", strerror(errno));
 			return 77;
 		}
 		close(fd);
 	}
 	rules = hv ? hv_seccomp_rules : dm_seccomp_rules;
 	nr = hv ? hv_seccomp_nr_rules : dm_seccomp_nr_rules;
+	/* The rules the filter under test really has, for the sweep. */
+	for (i = nr_loaded = 0; i < nr; i++) {
+		if (test_rule_absent(&rules[i]))
+			continue;
+		if (nr_loaded == ARRAY_SIZE(loaded)) {
+			fprintf(stderr, "more than %u rules\n",
+				(unsigned)ARRAY_SIZE(loaded));
+			return 1;
+		}
+		loaded[nr_loaded++] = rules[i];
+	}
+	printf("%s: %s filter\n", test_kind,
+	       !hv ? "the DM's" : test_hv_kvm ? "a KVM VM's" : "the soft CPU's");
 
 	for (i = 0; i < nr; i++)
 		test_rule(&rules[i]);
@@ -1602,17 +1726,19 @@ int main(int argc, char **argv)
 		char detail[96];
 		int status;
 
-		if (t->only == (hv ? 1 : 2))
+		if (t->only == (hv ? 1 : 2) || (t->only == 3 && test_hv_kvm))
 			continue;
 		if (t->ia32 && !test_ia32_reachable()) {
 			test_foreign_arch(t);
 			continue;
 		}
+		test_early_thread = t->call == call_early_thread;
 		status = test_run(NULL, t->call, 1, 0);
+		test_early_thread = 0;
 		test_describe(status, detail, sizeof(detail));
 		test_report(test_killed(status), "forbidden", t->what, detail);
 	}
-	test_sweep(rules, nr, 0);
+	test_sweep(loaded, nr_loaded, 0);
 	if (!hv) {
 		test_dm_log_mode();
 		test_sweep(rules, nr, 1);
