@@ -13,8 +13,13 @@
 # rlimits cgroups: a domain with jail_weaken = ["CASE"]; check must exit 1
 # and the FAIL rows of every process must be exactly the rows that
 # restriction shows, each marked as given up by jail_weaken.
+# CASE accel-soft / accel-kvm: a default domain with accel = "soft" /
+# "kvm" (accel-kvm reports SKIP without a usable /dev/kvm). Every case
+# checks the accelerator: check's JSON and `list --json` name the same one
+# (the wanted one for accel-*), and hv's accel row is a PASS with no KVM fd
+# under soft, an INFO counting /dev/kvm, the VM and its vCPU under KVM.
 #
-# Needs root and /dev/kvm; exits 0 on pass, 1 on failure, 77 (meson's
+# Needs root (without /dev/kvm the domain runs on the soft CPU); exits 0 on pass, 1 on failure, 77 (meson's
 # skip) when the machine or the build cannot run it. Other domains may run
 # at the same time: the domain gets a name of its own.
 #
@@ -41,8 +46,17 @@ check=${SAFEPC_CHECK:-$safepc}
 # with no_new_privs, so libseccomp sets it again. It is tested together
 # with seccomp, the one combination where it is really given up.
 weaken="[\"$case\"]"
+accel=
 case $case in
 normal) weaken=""; expect="" ;;
+accel-soft) weaken=""; expect=""; accel=soft ;;
+accel-kvm)
+	weaken=""
+	expect=""
+	accel=kvm
+	[ -r /dev/kvm ] && [ -w /dev/kvm ] ||
+		skip "accel-kvm needs a usable /dev/kvm (accel-soft checks the soft CPU)"
+	;;
 seccomp) expect="seccomp" ;;
 netns) expect="ns-net" ;;
 ipcns) expect="ns-ipc" ;;
@@ -109,6 +123,7 @@ trap 'stop_domain; rm -rf "$tmp"' EXIT
 
 args=(create -F "$src/examples/demo.cfg" "name=$name" "kernel=$demo" extra=idle)
 [ -n "$weaken" ] && args+=("jail_weaken=$weaken")
+[ -n "$accel" ] && args+=("accel=$accel")
 (
 	if [ "$case" = rlimits ]; then
 		# shellcheck disable=SC2086 # a list of options
@@ -173,6 +188,39 @@ cmp -s "$tmp/fails.json" "$tmp/fails.table" ||
 	fail "the table's FAIL rows differ from the JSON's: $(diff "$tmp/fails.json" "$tmp/fails.table" | tr '\n' ' ')"
 grep -q "^PROCESS  *CHECK  *RESULT  *DETAIL" "$tmp/table" || fail "no table header"
 
+# The accelerator: what `list --json` says, what check says, and hv's row.
+list_accel=$("$safepc" list --json "$name" 2>/dev/null |
+	grep -o '"accel":"[a-z]*"' | head -n1 | cut -d'"' -f4)
+python3 - "$tmp/json" "$list_accel" "$accel" >"$tmp/accel" 2>&1 <<'EOF' || fail "$(cat "$tmp/accel")"
+import json, re, sys
+doc = json.load(open(sys.argv[1]))
+listed, wanted = sys.argv[2], sys.argv[3]
+errors = []
+acc = doc.get("accel")
+if acc not in ("kvm", "soft"):
+    errors.append("check --json: accel %r" % acc)
+if listed != acc:
+    errors.append("list --json says accel %r, check %r" % (listed, acc))
+if wanted and acc != wanted:
+    errors.append("accel=%s asked, the domain runs %r" % (wanted, acc))
+for p in doc["processes"]:
+    if p["kind"] != "hv":
+        continue
+    rows = [c for c in p["checks"] if c["name"] == "accel"]
+    if len(rows) != 1:
+        errors.append("%s: %d accel rows, want 1" % (p["tag"], len(rows)))
+        continue
+    c = rows[0]
+    if acc == "soft" and (c["result"] != "PASS" or "no /dev/kvm" not in c["detail"]):
+        errors.append("%s: accel soft: row %s %s" % (p["tag"], c["result"], c["detail"]))
+    m = re.search(r"hv holds (\d+) KVM fd", c["detail"])
+    # /dev/kvm, the VM and one vCPU at least.
+    if acc == "kvm" and (c["result"] != "INFO" or not m or int(m.group(1)) < 3):
+        errors.append("%s: accel kvm: row %s %s" % (p["tag"], c["result"], c["detail"]))
+print("\n".join(errors))
+sys.exit(1 if errors else 0)
+EOF
+
 if [ "$case" = normal ]; then
 	"$check" check "$domid" >/dev/null 2>&1
 	rc=$?
@@ -193,5 +241,5 @@ if [ "$failed" != 0 ]; then
 	sed 's/^/  | /' "$tmp/table.err"
 	exit 1
 fi
-echo "PASS: [$case] $(wc -l <"$tmp/fails.table") FAIL rows, as expected${expect:+ ($expect in each process)}"
+echo "PASS: [$case] accel $list_accel; $(wc -l <"$tmp/fails.table") FAIL rows, as expected${expect:+ ($expect in each process)}"
 exit 0

@@ -16,13 +16,13 @@ fail() {
 	failed=1
 }
 
-# e2e_setup BUILD_DIR: skips unless root, /dev/kvm, the three programs, the
-# demo guest and python3 are there; sets build, src, safepc and demo.
+# e2e_setup BUILD_DIR: skips unless root, the three programs, the demo
+# guest and python3 are there; sets build, src, safepc and demo. No
+# /dev/kvm needed: without it the domain runs on the soft CPU (accel auto).
 e2e_setup() {
 	local f
 
 	[ "$(id -u)" = 0 ] || skip "must run as root (safepc builds jails)"
-	[ -c /dev/kvm ] || skip "no /dev/kvm"
 	build=$(cd "$1" 2>/dev/null && pwd) || skip "no build directory $1"
 	src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 	safepc=$build/safepc
