@@ -2,9 +2,11 @@
 /*
  * Adapter for the ACPI PM1a registers (hw/acpi_pm.c): a 64-byte aligned
  * block of ports (0x600 by default) whose soft-off request powers the
- * domain off.
+ * domain off, with the PM timer on the host's monotonic clock and the SCI
+ * on ISA IRQ 9 (irq= overrides; the FADT and MADT say 9).
  */
 #include <errno.h>
+#include <time.h>
 
 #include "dm/dev/dev.h"
 #include "dm/hw/acpi_pm.h"
@@ -16,7 +18,21 @@ static void pm_poweroff(void *opaque)
 	dm_shutdown(dev->dm, DM_OP_SHUTDOWN_POWEROFF, 0);
 }
 
-static const struct acpi_pm_ops pm_ops = { .poweroff = pm_poweroff };
+/* The PM timer's clock: monotonic, so the guest never sees it go back. */
+static uint64_t pm_now_ns(void *opaque)
+{
+	struct timespec ts;
+
+	(void)opaque;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static const struct acpi_pm_ops pm_ops = {
+	.poweroff = pm_poweroff,
+	.now_ns = pm_now_ns,
+	.set_sci = dm_dev_set_irq,
+};
 
 static uint64_t pm_read(struct dm_dev *dev, uint32_t type, uint64_t addr,
 			unsigned size)
@@ -47,6 +63,7 @@ int dev_acpi_pm_create(struct dm *dm, struct dm_dev *dev,
 	if (port & 0x3f)
 		return -EINVAL;
 	dev->base = port;
+	dev->irq = o->has_irq ? (unsigned)o->irq : 9;
 	acpi_pm_init(s, &pm_ops, dev);
 	return dm_map_range(dm, dev, DM_OP_RANGE_PORT, port, port + 0x3f, 0);
 }

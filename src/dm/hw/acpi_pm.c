@@ -27,6 +27,36 @@ static uint16_t *acpi_pm_reg(struct acpi_pm *s, unsigned offset)
 	}
 }
 
+uint32_t acpi_pm_timer(const struct acpi_pm *s)
+{
+	unsigned __int128 ticks;
+
+	if (!s->ops || !s->ops->now_ns)
+		return 0;
+	/* 128-bit product: now_ns * 3.58M overflows 64 bits after 1.4 h. */
+	ticks = (unsigned __int128)s->ops->now_ns(s->opaque) * ACPI_PM_TMR_HZ /
+		1000000000u;
+	return (uint32_t)ticks & ACPI_PM_TMR_MASK;
+}
+
+/* Reports the SCI's level when it changed (see acpi_pm.h on SCI_EN). */
+static void acpi_pm_update_sci(struct acpi_pm *s)
+{
+	int level = (s->pm1_sts & s->pm1_en & ACPI_PM_SCI_EVENTS) != 0;
+
+	if (level == s->sci)
+		return;
+	s->sci = level;
+	if (s->ops && s->ops->set_sci)
+		s->ops->set_sci(s->opaque, level);
+}
+
+void acpi_pm_power_button(struct acpi_pm *s)
+{
+	s->pm1_sts |= ACPI_PM_STS_PWRBTN;
+	acpi_pm_update_sci(s);
+}
+
 void acpi_pm_init(struct acpi_pm *s, const struct acpi_pm_ops *ops,
 		  void *opaque)
 {
@@ -35,21 +65,29 @@ void acpi_pm_init(struct acpi_pm *s, const struct acpi_pm_ops *ops,
 	s->pm1_sts = 0;
 	s->pm1_en = 0;
 	s->pm1_cnt = 0;
+	s->sci = 0;
 }
 
 uint32_t acpi_pm_read(struct acpi_pm *s, unsigned offset, unsigned size)
 {
-	uint32_t val = 0;
+	int timer = s->ops && s->ops->now_ns;
+	uint32_t val = 0, tmr = 0;
 	unsigned i;
 
 	if (!acpi_pm_access_ok(offset, size))
 		return 0xffffffffu;
+	/* One sample per access, so a dword read is consistent. */
+	if (timer && offset < ACPI_PM_TMR + 4 && offset + size > ACPI_PM_TMR)
+		tmr = acpi_pm_timer(s);
 	for (i = 0; i < size; i++) {
-		const uint16_t *reg = acpi_pm_reg(s, offset + i);
+		unsigned off = offset + i;
+		const uint16_t *reg = acpi_pm_reg(s, off);
 		uint8_t byte = 0xff;
 
 		if (reg)
-			byte = (uint8_t)(*reg >> (((offset + i) & 1) * 8));
+			byte = (uint8_t)(*reg >> ((off & 1) * 8));
+		else if (timer && off >= ACPI_PM_TMR && off < ACPI_PM_TMR + 4)
+			byte = (uint8_t)(tmr >> ((off - ACPI_PM_TMR) * 8));
 		val |= (uint32_t)byte << (i * 8);
 	}
 	return val;
@@ -82,6 +120,7 @@ void acpi_pm_write(struct acpi_pm *s, unsigned offset, unsigned size,
 			sleep = true;
 		}
 	}
+	acpi_pm_update_sci(s);
 	/* Evaluated after the whole access so a word write sees its SLP_TYP. */
 	if (sleep && !(s->pm1_cnt & ACPI_PM_CNT_SLP_TYP) && s->ops &&
 	    s->ops->poweroff)

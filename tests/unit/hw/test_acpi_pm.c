@@ -140,6 +140,99 @@ static void test_null_ops(void **state)
 	assert_int_equal(acpi_pm_read(&pm, ACPI_PM_CNT, 2), 0);
 }
 
+/* A fake with a clock and an SCI line. */
+struct tfake {
+	uint64_t now;
+	int sci;
+	unsigned sci_calls;
+};
+
+static uint64_t tfake_now(void *opaque)
+{
+	return ((struct tfake *)opaque)->now;
+}
+
+static void tfake_sci(void *opaque, int level)
+{
+	struct tfake *t = opaque;
+
+	t->sci = level;
+	t->sci_calls++;
+}
+
+static const struct acpi_pm_ops tfake_ops = {.now_ns = tfake_now,
+					     .set_sci = tfake_sci};
+
+static void test_pm_timer(void **state)
+{
+	struct tfake t = {0};
+	struct acpi_pm pm;
+
+	(void)state;
+	acpi_pm_init(&pm, &tfake_ops, &t);
+	assert_int_equal(acpi_pm_read(&pm, ACPI_PM_TMR, 4), 0);
+	t.now = 1000000000ull; /* 1 s: 3579545 ticks */
+	assert_int_equal(acpi_pm_read(&pm, ACPI_PM_TMR, 4), 3579545u);
+	assert_int_equal(acpi_pm_read(&pm, ACPI_PM_TMR, 1), 3579545u & 0xff);
+	assert_int_equal(acpi_pm_read(&pm, ACPI_PM_TMR + 2, 2),
+			 (3579545u >> 16) & 0xff);
+	/* 24 bits: 10 s is 35795450 = 0x22231FA, wrapped to 0x2231FA. */
+	t.now = 10000000000ull;
+	assert_int_equal(acpi_pm_read(&pm, ACPI_PM_TMR, 4), 35795450u & 0xffffff);
+	/* Days of uptime do not overflow the conversion. */
+	t.now = 30ull * 24 * 3600 * 1000000000ull;
+	assert_int_equal(acpi_pm_timer(&pm),
+			 (uint32_t)((30ull * 24 * 3600 * 3579545ull) & 0xffffff));
+	/* Read-only; the registers before it are unaffected. */
+	acpi_pm_write(&pm, ACPI_PM_TMR, 4, 0);
+	assert_int_equal(acpi_pm_timer(&pm),
+			 (uint32_t)((30ull * 24 * 3600 * 3579545ull) & 0xffffff));
+	assert_int_equal(acpi_pm_read(&pm, ACPI_PM_CNT, 4), 0xffff0000u);
+	assert_int_equal(acpi_pm_read(&pm, 0x0c, 4), 0xffffffffu);
+	/* Without a clock there is no timer: all ones, as before. */
+	acpi_pm_init(&pm, &fake_ops, NULL);
+	assert_int_equal(acpi_pm_read(&pm, ACPI_PM_TMR, 4), 0xffffffffu);
+	assert_int_equal(acpi_pm_timer(&pm), 0);
+}
+
+static void test_power_button_sci(void **state)
+{
+	struct tfake t = {0};
+	struct acpi_pm pm;
+
+	(void)state;
+	acpi_pm_init(&pm, &tfake_ops, &t);
+	/* Pressed while PWRBTN_EN is clear: status only. */
+	acpi_pm_power_button(&pm);
+	assert_int_equal(acpi_pm_read(&pm, ACPI_PM_STS, 2), ACPI_PM_STS_PWRBTN);
+	assert_int_equal(t.sci_calls, 0);
+	/* Enabling it raises the SCI (level), SCI_EN or not. */
+	acpi_pm_write(&pm, ACPI_PM_EN, 2, ACPI_PM_STS_PWRBTN);
+	assert_int_equal(t.sci, 1);
+	assert_int_equal(t.sci_calls, 1);
+	/* Other writes do not re-report it. */
+	acpi_pm_write(&pm, ACPI_PM_CNT, 2, 0x0001);
+	assert_int_equal(t.sci_calls, 1);
+	/* The handler clears the status: the line drops. */
+	acpi_pm_write(&pm, ACPI_PM_STS, 2, ACPI_PM_STS_PWRBTN);
+	assert_int_equal(t.sci, 0);
+	assert_int_equal(t.sci_calls, 2);
+	assert_int_equal(acpi_pm_read(&pm, ACPI_PM_STS, 2), 0);
+	/* Pressed again: the SCI rises at once. */
+	acpi_pm_power_button(&pm);
+	assert_int_equal(t.sci, 1);
+	/* Masking the enable drops it, and the status stays. */
+	acpi_pm_write(&pm, ACPI_PM_EN, 2, 0);
+	assert_int_equal(t.sci, 0);
+	assert_int_equal(acpi_pm_read(&pm, ACPI_PM_STS, 2), ACPI_PM_STS_PWRBTN);
+	assert_int_equal(t.sci_calls, 4);
+	/* No set_sci op: pressing still works. */
+	acpi_pm_init(&pm, NULL, NULL);
+	acpi_pm_power_button(&pm);
+	acpi_pm_write(&pm, ACPI_PM_EN, 2, ACPI_PM_STS_PWRBTN);
+	assert_int_equal(acpi_pm_read(&pm, ACPI_PM_STS, 2), ACPI_PM_STS_PWRBTN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +243,8 @@ int main(void)
 		T(test_status_write_one_to_clear),
 		T(test_control_and_sleep),
 		cmocka_unit_test(test_null_ops),
+		cmocka_unit_test(test_pm_timer),
+		cmocka_unit_test(test_power_button_sci),
 #undef T
 	};
 
