@@ -77,7 +77,7 @@ cases=(
 	"xmc 2 pass xmc"
 	"xmc-chaos 2 pass,triple,exc xmc_chaos"
 )
-for t in gdt idt tss cr3; do
+for t in gdt idt tss cr3 pml4e pdpte; do
 	for a in ramend ramend8 hole lapic ioapic top; do
 		cases+=("$t-$a 1 pass,triple,exc $t=$a")
 	done

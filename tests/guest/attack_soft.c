@@ -21,12 +21,13 @@
  *   xmc        (smp 2) vCPU 1 rewrites a function between two complete
  *              encodings while vCPU 0 calls it (each result one of two).
  *   xmc_chaos  (smp 2) vCPU 1 writes random bytes into code vCPU 0 runs.
- *   gdt=A idt=A tss=A cr3=A
- *              GDT / IDT / TSS (through an IST gate) / page tables at
- *              A, then a use of them; A is ramend (the first byte past
+ *   gdt=A idt=A tss=A cr3=A pml4e=A pdpte=A
+ *              GDT / IDT / TSS (through an IST gate) / page tables (CR3,
+ *              one PML4 or PDPT entry) at A, then a use of them; A is ramend (the first byte past
  *              RAM), ramend8 (straddling the end), hole (0xA0000), lapic
  *              (0xFEE00000), ioapic (0xFEC00000) or top
- *              (0xFFFFFFFFFFFFF000). Usually a triple fault.
+ *              (0xFFFFFFFFFFFFF000). Usually a triple fault; the entry
+ *              cases end in a #PF the guest recovers from, or a mapping.
  *   ipi_init_self  INIT IPIs from vCPU 0 to itself (it resets and waits
  *              for a SIPI: the runner destroys the domain).
  *   spin       cli; an endless loop (the runner destroys the domain).
@@ -472,6 +473,39 @@ static void attack_cr3(uint64_t a)
 	       last_vec);
 }
 
+/* A PML4 entry (level 4) or a PDPT entry (level 3) of the window
+ * pointing at `a`; a read and a write through it. The walk reads the
+ * next table from there: whatever comes back (all ones, LAPIC or IOAPIC
+ * registers) must give a #PF or some mapping, never hurt hv. */
+static void attack_pte(int level, uint64_t a)
+{
+	uint64_t v = 0;
+
+	memset(a_pt, 0, sizeof(a_pt));
+	memset(a_pd, 0, sizeof(a_pd));
+	memset(a_pdpt, 0, sizeof(a_pdpt));
+	a_pd[0] = (uint64_t)a_pt | 0x3;
+	a_pdpt[0] = level == 3 ? (a & ~0xffful) | 0x3 : (uint64_t)a_pd | 0x3;
+	pml4[1] = level == 4 ? (a & ~0xffful) | 0x3 : (uint64_t)a_pdpt | 0x3;
+	printf("ATTACK: %s entry -> 0x%lx\n", level == 4 ? "PML4" : "PDPT",
+	       a);
+	nfaults = 0;
+	write_cr3(read_cr3());
+	TRY("movq (%%rax), %%rax", : "=a"(v) : "0"(WIN + 0x123)
+	    : "r11", "memory", "cc");
+	report_info("read through it: %u faults (vector %u, cr2 0x%lx), "
+		    "0x%lx", nfaults, last_vec, last_cr2, v);
+	nfaults = 0;
+	TRY("movq %%rax, (%%rdx)", : : "a"(0x5a5a5a5a5a5a5a5aul),
+	    "d"(WIN + 0x200123ul) : "r11", "memory", "cc");
+	report_info("write through it: %u faults (vector %u)", nfaults,
+		    last_vec);
+	pml4[1] = 0;
+	write_cr3(read_cr3());
+	report(true, "a %s entry pointing at 0x%lx", level == 4 ? "PML4"
+							  : "PDPT", a);
+}
+
 static void on_noop(struct irq_frame *f)
 {
 	(void)f;
@@ -507,6 +541,10 @@ int main(void)
 		attack_tss(table_addr(c));
 	else if (!strncmp(c, "cr3=", 4))
 		attack_cr3(table_addr(c));
+	else if (!strncmp(c, "pml4e=", 6))
+		attack_pte(4, table_addr(c));
+	else if (!strncmp(c, "pdpte=", 6))
+		attack_pte(3, table_addr(c));
 	else if (cmdline_has("ipi_init_self")) {
 		/* INIT to this vCPU by its APIC ID: it resets and waits for a
 		 * SIPI nobody sends (the runner destroys the domain). */

@@ -18,7 +18,9 @@
  * Input: a header (mode, paging format, control registers, segment
  * caches, GDT/IDT/TSS/LDT bases that may point anywhere: inside RAM, at
  * its end, into the hole, at 0xFEE00000/0xFEC00000, at 2^64-4096, raw
- * 64-bit values), then the bytes that tile guest RAM. The ops' answers
+ * 64-bit values), then the bytes that tile guest RAM. One header bit
+ * asks for a sane machine instead (flat GDT, IDT, TSS, identity page
+ * tables; see fexec_sane) with the input as code at 0x20000. The ops' answers
  * (MMIO reads, port input, interrupt vectors, MSR results) come from the
  * input too.
  *
@@ -50,7 +52,7 @@
 #define FEXEC_HIGH 0x100000000ull /* the page above 4 GiB */
 #define FEXEC_HDR 320u		  /* header bytes before the RAM image */
 #define FEXEC_RUNS 12
-#define FEXEC_INSNS 50000u
+#define FEXEC_INSNS 20000u
 #define FEXEC_OPS_STOP 20000u	  /* op calls per slice before a STOP */
 
 static void check(int cond, const char *what)
@@ -229,7 +231,7 @@ static void *wd_main(void *arg)
 		struct soft_cpu *c;
 		unsigned g;
 
-		usleep(200);
+		usleep(100);
 		c = atomic_load(&wd_cpu);
 		g = atomic_load(&wd_gen);
 		if (!c) {
@@ -301,7 +303,10 @@ static void fexec_seg(struct rd *r, struct soft_seg *s)
 		s->attr |= SEG_A_P | SEG_A_S | 0x3; /* present writable data */
 }
 
-static void fexec_state(struct soft_cpu *cpu, struct rd *r)
+static void fexec_sane(struct soft_cpu *cpu, unsigned mode, unsigned pgfmt,
+		       unsigned cpl);
+
+static void fexec_state(struct soft_cpu *cpu, struct rd *r, int sane)
 {
 	unsigned mode = (unsigned)rd_n(r, 1) % 5; /* real vm86 p16 p32 long */
 	unsigned pgfmt = (unsigned)rd_n(r, 1) % 4; /* off, 32-bit, PAE, 4-lvl */
@@ -388,6 +393,8 @@ static void fexec_state(struct soft_cpu *cpu, struct rd *r)
 	cpu->sysenter_esp = rd_ptr(r);
 	cpu->kernel_gs_base = rd_ptr(r);
 
+	if (sane)
+		fexec_sane(cpu, mode, pgfmt, cpl);
 	soft_mode_update(cpu);
 	/* PAE outside long mode: PDPTEs as MOV CR3 would load them; tables
 	 * that cannot be loaded leave paging off, as the #GP would. */
@@ -399,6 +406,137 @@ static void fexec_state(struct soft_cpu *cpu, struct rd *r)
 	cpu->shadow = 0;
 	cpu->exc_depth = 0;
 	atomic_store(&cpu->req, 0);
+}
+
+static void fexec_w64(uint64_t gpa, uint64_t v)
+{
+	memcpy(fx.page[gpa >> 12] + (gpa & 0xfff), &v, 8);
+}
+
+static void fexec_w32(uint64_t gpa, uint32_t v)
+{
+	memcpy(fx.page[gpa >> 12] + (gpa & 0xfff), &v, 4);
+}
+
+static void fexec_flat(struct soft_seg *s, uint16_t sel, uint16_t attr)
+{
+	s->base = 0;
+	s->limit = 0xffffffffu;
+	s->sel = sel;
+	s->attr = attr;
+}
+
+/*
+ * The sane machine, for depth: a flat GDT, an IDT whose handlers halt
+ * then return, a TSS with a ring-0 stack, identity page tables in the
+ * format the mode uses, and the input's code at 0x20000 (stack below
+ * 0x30000). The fuzzer then spends its time in instructions rather
+ * than in the first fault. Tables live in RAM pages 0x10-0x1b.
+ */
+#define SANE_GDT 0x10000u
+#define SANE_TSS 0x11000u
+#define SANE_IDT 0x12000u
+#define SANE_HANDLERS 0x13000u
+#define SANE_PML4 0x14000u
+#define SANE_PDPT 0x15000u
+#define SANE_PD 0x16000u /* 4 pages */
+#define SANE_PAE_PDPT 0x1a000u
+#define SANE_PD32 0x1b000u
+#define SANE_CODE 0x20000u
+static void fexec_sane(struct soft_cpu *cpu, unsigned mode, unsigned pgfmt,
+		       unsigned cpl)
+{
+	static const uint64_t gdt[] = {
+		0, 0x00af9b000000ffffull, 0x00cf93000000ffffull,
+		0x00cf9b000000ffffull, 0x008f9b000000ffffull,
+		0x00affb000000ffffull, 0x00cff3000000ffffull,
+		0x00cffb000000ffffull,
+		/* 0x40: TSS, available (LTR marks it busy) */
+		0x0000890000000067ull | ((uint64_t)SANE_TSS << 16), 0,
+	};
+	uint16_t dpl = (uint16_t)(cpl << 5);
+
+	for (unsigned i = 0; i < sizeof(gdt) / 8; i++)
+		fexec_w64(SANE_GDT + 8 * i, gdt[i]);
+	memset(fx.page[SANE_TSS >> 12], 0, 4096);
+	if (mode == 4) {
+		fexec_w64(SANE_TSS + 4, 0x30000);	/* RSP0 */
+		fexec_w64(SANE_TSS + 0x24, 0x31000); /* IST1 */
+	} else {
+		fexec_w32(SANE_TSS + 4, 0x30000);	/* ESP0 */
+		fexec_w32(SANE_TSS + 8, 0x10);		/* SS0 */
+	}
+	fexec_w32(SANE_TSS + 0x66 - 2, 0x68u << 16); /* no I/O bitmap */
+	for (unsigned v = 0; v < 256; v++) {
+		uint64_t h = SANE_HANDLERS + 8 * v;
+		uint8_t *p = fx.page[h >> 12] + (h & 0xfff);
+
+		/* hlt; iret (iretq in 64-bit mode) */
+		p[0] = 0xf4;
+		p[1] = mode == 4 ? 0x48 : 0xcf;
+		p[2] = 0xcf;
+		if (mode == 4) {
+			fexec_w64(SANE_IDT + 16 * v,
+				  (h & 0xffff) | (0x08ull << 16) |
+				  ((uint64_t)(v == 2 ? 1 : 0) << 32) |
+				  (0xeeull << 40) | ((h >> 16) << 48));
+			fexec_w64(SANE_IDT + 16 * v + 8, 0);
+		} else {
+			fexec_w64(SANE_IDT + 8 * v,
+				  (h & 0xffff) | (0x18ull << 16) |
+				  (0xeeull << 40) | ((h >> 16) << 48));
+		}
+		/* Real mode: IVT at 0, handlers at 1300:8v. */
+		if (mode == 0)
+			fexec_w32(4 * v, (0x1300u << 16) | (8 * v));
+	}
+	/* Identity maps of 4 GiB: 2 MiB pages (4-level, PAE), 4 MiB (32). */
+	for (unsigned i = 0; i < 2048; i++)
+		fexec_w64(SANE_PD + 8 * i, ((uint64_t)i << 21) | 0x87);
+	for (unsigned i = 0; i < 4; i++) {
+		fexec_w64(SANE_PDPT + 8 * i, (SANE_PD + 0x1000 * i) | 0x7);
+		fexec_w64(SANE_PAE_PDPT + 8 * i, (SANE_PD + 0x1000 * i) | 0x1);
+	}
+	for (unsigned i = 4; i < 512; i++)
+		fexec_w64(SANE_PDPT + 8 * i, 0);
+	fexec_w64(SANE_PML4, SANE_PDPT | 0x7);
+	for (unsigned i = 1; i < 512; i++)
+		fexec_w64(SANE_PML4 + 8 * i, 0);
+	for (unsigned i = 0; i < 1024; i++)
+		fexec_w32(SANE_PD32 + 4 * i, (i << 22) | 0x87);
+	cpu->cr3 = pgfmt == 3 ? SANE_PML4 : pgfmt == 2 ? SANE_PAE_PDPT
+							: SANE_PD32;
+	if (pgfmt == 1)
+		cpu->cr4 |= CR4_PSE;
+
+	cpu->gdtr.base = SANE_GDT;
+	cpu->gdtr.limit = sizeof(gdt) - 1;
+	cpu->idtr.base = mode == 0 ? 0 : SANE_IDT;
+	cpu->idtr.limit = mode == 0 ? 0x3ff : mode == 4 ? 0xfff : 0x7ff;
+	cpu->tr = (struct soft_seg){ SANE_TSS, 0x67, 0x40, 0x8b | SEG_A_P };
+	cpu->ldtr = (struct soft_seg){ 0, 0, 0, 0 };
+	if (mode == 0 || mode == 1) {
+		for (int s = 0; s < S_NR; s++)
+			cpu->seg[s] = (struct soft_seg){
+				0x20000, 0xffff, 0x2000,
+				(uint16_t)(SEG_A_P | SEG_A_S | 0x3 | dpl) };
+		cpu->seg[S_CS].attr |= 0x8;
+		cpu->rip = 0;
+		cpu->gpr[R_SP] = 0xf000;
+		return;
+	}
+	fexec_flat(&cpu->seg[S_CS], (uint16_t)((mode == 4 ? 0x08 : 0x18) |
+						(cpl ? 0x20 | cpl : 0)),
+		   (uint16_t)(SEG_A_P | SEG_A_S | 0xb | dpl |
+			      (mode == 4 ? SEG_A_L : mode == 3 ? SEG_A_DB
+							       : 0) | SEG_A_G));
+	for (int s = 0; s < S_NR; s++)
+		if (s != S_CS)
+			fexec_flat(&cpu->seg[s], (uint16_t)(cpl ? 0x33 : 0x10),
+				   (uint16_t)(SEG_A_P | SEG_A_S | 0x3 | dpl |
+					      SEG_A_DB | SEG_A_G));
+	cpu->rip = SANE_CODE;
+	cpu->gpr[R_SP] = 0x2f000;
 }
 
 static struct soft_vm *fexec_vm;
@@ -473,7 +611,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	ctl = (unsigned)rd_n(&r, 1);
 	fx.nans = 0; /* the reset reads the clock: no answers from before */
-	fexec_state(cpu, &r);
+	fexec_state(cpu, &r, !!(ctl & 0x20));
 	fx.ans = data;
 	fx.nans = r.n;
 	fx.pos = r.pos;
