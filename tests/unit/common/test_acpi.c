@@ -516,7 +516,9 @@ static void test_dsdt_iasl(void **state)
 
 	(void)state;
 	if (!iasl || !*iasl) {
-		skip(); /* iasl (Debian's acpica-tools) not installed */
+		print_message("skipped: iasl (Debian's acpica-tools) not "
+			      "installed\n");
+		skip();
 		return;
 	}
 	build_and_load(2);
