@@ -5,20 +5,22 @@
  *
  *   bench-soft-run [-9] OUT TIMEOUT_S PATTERN INPUT CMD...
  *
- * Spawns CMD in a process group of its own with stdout and stderr on one
- * pipe (copied to OUT) and INPUT ("" for none; "\n" escapes allowed) written
- * to its stdin, which stays open until CMD ends: Bochs from Debian starts in
- * its debugger and waits for `c`, and would quit at end of input.  When a
- * line holding PATTERN arrives, CMD gets SIGTERM (its group SIGKILL 5 s
- * later; with -9 the group gets SIGKILL at once, for VMMs with nothing to
- * tear down): a guest that halts with interrupts off never exits on Bochs,
- * which also ignores SIGTERM.
- * PATTERN "" waits for CMD's own exit.  Prints "match_us exit_us status
- * cpu_us" from just before the spawn (CLOCK_MONOTONIC): match_us -1 when
- * the line never came, status 124 on time-out, else CMD's exit status
- * (128 + signal, so 143 after our SIGTERM); cpu_us is the user + system
- * time of CMD and of the descendants it reaped (wait4): on a loaded host
- * it says more than wall time does.
+ * Spawns CMD in a process group of its own with its stdout copied to OUT
+ * and its stderr to OUT.err (lines are matched per stream: safepc's log
+ * on stderr must not split the guest's console lines), and INPUT ("" for
+ * none; "\n" escapes allowed) written to its stdin, which stays open until
+ * CMD ends: Bochs from Debian starts in its debugger and waits for `c`,
+ * and would quit at end of input.  When a line holding PATTERN arrives on
+ * either stream, CMD gets SIGTERM (its group SIGKILL 5 s later; with -9
+ * the group gets SIGKILL at once, for VMMs with nothing to tear down): a
+ * guest that halts with interrupts off never exits on Bochs, which also
+ * ignores SIGTERM.  PATTERN "" waits for CMD's own exit.
+ *
+ * Prints "match_us exit_us status cpu_us", times from just before the
+ * spawn (CLOCK_MONOTONIC): match_us -1 when the line never came; status
+ * 124 on time-out, else CMD's exit status (128 + signal, so 143 after our
+ * SIGTERM); cpu_us the user + system time of CMD and of the descendants
+ * it reaped (wait4), which on a loaded host says more than wall time.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -63,13 +65,55 @@ static size_t run_unescape(char *s)
 	return o;
 }
 
+/* One output stream of CMD: its pipe, its file, its line so far. */
+struct run_stream {
+	int fd;	 /* read end; -1 at end of file */
+	int out; /* OUT or OUT.err */
+	size_t len;
+	char line[RUN_LINE_MAX];
+};
+
+/*
+ * Copies what is ready on S to its file and looks for PAT in each whole
+ * line (per stream: the VMM's log on stderr must not split the guest's
+ * lines on stdout).  1 when a line matched, 0 if not, -1 on a write error.
+ */
+static int run_pump(struct run_stream *s, const char *pat)
+{
+	char buf[4096];
+	int n, i, hit = 0;
+
+	n = read(s->fd, buf, sizeof(buf));
+	if (n < 0 && errno == EINTR)
+		return 0;
+	if (n <= 0) {
+		close(s->fd);
+		s->fd = -1;
+		return 0;
+	}
+	if (write(s->out, buf, n) != n)
+		return -1;
+	for (i = 0; i < n && *pat; i++) {
+		if (buf[i] != '\n' && s->len < sizeof(s->line) - 1) {
+			s->line[s->len++] = buf[i];
+			continue;
+		}
+		s->line[s->len] = 0;
+		s->len = 0;
+		if (strstr(s->line, pat))
+			hit = 1;
+	}
+	return hit;
+}
+
 int main(int argc, char **argv)
 {
 	long long t0, tmatch = -1, texit = -1, deadline, tkill = -1, left;
-	char line[RUN_LINE_MAX], buf[4096], *pat, *in;
-	int out, po[2], pi[2], st = 0, status = -1, open_pipe = 1, n, i;
+	struct run_stream so[2];
+	char *pat, *in, errname[4096];
+	int po[2], pe[2], pi[2], st = 0, status = -1, k, r;
 	int timed_out = 0, pfd, hard = 0;
-	size_t len = 0, inlen;
+	size_t inlen;
 	struct rusage ru = { 0 };
 	pid_t pid;
 
@@ -86,8 +130,13 @@ int main(int argc, char **argv)
 	pat = argv[3];
 	in = argv[4];
 	inlen = run_unescape(in);
-	out = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (out < 0 || pipe2(po, O_CLOEXEC) < 0 || pipe2(pi, O_CLOEXEC) < 0) {
+	snprintf(errname, sizeof(errname), "%s.err", argv[1]);
+	so[0].out = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			 0644);
+	so[1].out = open(errname, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			 0644);
+	if (so[0].out < 0 || so[1].out < 0 || pipe2(po, O_CLOEXEC) < 0 ||
+	    pipe2(pe, O_CLOEXEC) < 0 || pipe2(pi, O_CLOEXEC) < 0) {
 		perror("bench-soft-run");
 		return 2;
 	}
@@ -101,22 +150,28 @@ int main(int argc, char **argv)
 	}
 	if (pid == 0) {
 		setpgid(0, 0);
-		if (dup2(pi[0], 0) < 0 || dup2(po[1], 1) < 0 || dup2(po[1], 2) < 0)
+		if (dup2(pi[0], 0) < 0 || dup2(po[1], 1) < 0 ||
+		    dup2(pe[1], 2) < 0)
 			_exit(127);
 		execvp(argv[5], argv + 5);
 		_exit(127);
 	}
 	setpgid(pid, pid);
 	close(po[1]);
+	close(pe[1]);
 	close(pi[0]);
+	so[0].fd = po[0];
+	so[1].fd = pe[0];
+	so[0].len = so[1].len = 0;
 	if (inlen && write(pi[1], in, inlen) != (ssize_t)inlen)
 		perror("bench-soft-run: input");
 	/* The exit wakes the poll through a pidfd where the kernel has them
 	 * (5.3 and later), else it is seen within 20 ms. */
 	pfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	while (texit < 0) {
-		struct pollfd pf[2] = {
-			{ .fd = open_pipe ? po[0] : -1, .events = POLLIN },
+		struct pollfd pf[3] = {
+			{ .fd = so[0].fd, .events = POLLIN },
+			{ .fd = so[1].fd, .events = POLLIN },
 			{ .fd = pfd, .events = POLLIN },
 		};
 		long long now = run_now_us();
@@ -139,31 +194,20 @@ int main(int argc, char **argv)
 		}
 		left = (deadline - now) / 1000;
 		if (left > 20 || left <= 0)
-			left = 20; /* the exit is polled with waitpid */
-		if (poll(pf, 2, (int)left) < 0 && errno != EINTR) {
+			left = 20; /* the exit is polled with wait4 */
+		if (poll(pf, 3, (int)left) < 0 && errno != EINTR) {
 			perror("poll");
 			return 2;
 		}
-		if (!(pf[0].revents & (POLLIN | POLLHUP)))
-			continue;
-		n = read(po[0], buf, sizeof(buf));
-		if (n <= 0) {
-			if (n == 0 || errno != EINTR)
-				open_pipe = 0;
-			continue;
-		}
-		if (write(out, buf, n) != n) {
-			perror("bench-soft-run: write");
-			return 2;
-		}
-		for (i = 0; i < n && tmatch < 0 && *pat; i++) {
-			if (buf[i] != '\n' && len < sizeof(line) - 1) {
-				line[len++] = buf[i];
+		for (k = 0; k < 2; k++) {
+			if (!(pf[k].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
+			r = run_pump(&so[k], tmatch < 0 ? pat : "");
+			if (r < 0) {
+				perror("bench-soft-run: write");
+				return 2;
 			}
-			line[len] = 0;
-			len = 0;
-			if (strstr(line, pat)) {
+			if (r && tmatch < 0) {
 				tmatch = run_now_us();
 				/* The leader only: safepc's monitor tears
 				 * its domain down on SIGTERM. */
@@ -173,6 +217,26 @@ int main(int argc, char **argv)
 					kill(pid, SIGTERM);
 				tkill = tmatch;
 			}
+		}
+	}
+	/* What is left in the pipes (descendants may hold them: 2 s). */
+	deadline = run_now_us() + 2000000;
+	while ((so[0].fd >= 0 || so[1].fd >= 0) && run_now_us() < deadline) {
+		struct pollfd pf[2] = {
+			{ .fd = so[0].fd, .events = POLLIN },
+			{ .fd = so[1].fd, .events = POLLIN },
+		};
+
+		if (poll(pf, 2, 100) <= 0)
+			break;
+		for (k = 0; k < 2; k++) {
+			if (!(pf[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			r = run_pump(&so[k], tmatch < 0 ? pat : "");
+			if (r < 0)
+				return 2;
+			if (r && tmatch < 0) /* after the exit */
+				tmatch = run_now_us();
 		}
 	}
 	printf("%lld %lld %d %lld\n", tmatch < 0 ? -1 : tmatch - t0, texit - t0,
