@@ -6,7 +6,7 @@
  *   Scope (\_SB) {
  *     Device (LNKA) ... (LNKD)                  // PCI interrupt links
  *     Device (PCI0) {                           // PNP0A03 host bridge
- *       _HID, _ADR, _UID, _CRS (bus 0-255, I/O, VGA and PCI windows), _PRT
+ *       _HID, _UID, _CRS (bus 0-255, I/O, VGA and PCI windows), _PRT
  *       Device (ISA) {                          // PIIX3 at 00:01.0
  *         OperationRegion (P40C, PCI_Config, 0x60, 4)   // PIRQRC[A-D]
  *         Device (KBD), Device (COM1), Device (RTC)
@@ -258,7 +258,7 @@ int acpi_dsdt_body(const struct acpi_config *cfg, uint8_t *out, size_t cap)
 	acpi_aml_device(&a, "PCI0");
 	acpi_aml_name_decl(&a, "_HID");
 	acpi_aml_eisaid(&a, "PNP0A03");
-	acpi_aml_name_int(&a, "_ADR", 0);
+	/* No _ADR: a root bridge is named by _HID (and _BBN, default 0). */
 	acpi_aml_name_int(&a, "_UID", 0);
 	dsdt_pci_crs(&a, cfg);
 	dsdt_prt(&a, cfg);
