@@ -661,6 +661,14 @@ segp:
 	return 0;
 
 toolong:
+	/*
+	 * Ran out of mapped bytes before the 15th (nofetch): the caller
+	 * must fetch the rest, which may fault first. Found by
+	 * fuzz_soft_exec: a 15-byte #GP form with fewer bytes mapped made
+	 * the block cache compare past the end of the RAM page.
+	 */
+	if (d.shortage)
+		return -1;
 	/* The 15-byte limit: #GP(0) (the bytes read so far are its length
 	 * for nothing; it never completes). */
 	memset(in, 0, sizeof(*in));
