@@ -118,8 +118,7 @@ static void test_edge(void)
 	rte_set(8, V_RTC, (uint8_t)apic_id());
 	rtc_periodic(true);
 	sti();
-	wait_flag(&n_rtc, 200);
-	pit_delay_us(10000);
+	wait_count(&n_rtc, 3, 1000);
 	cli();
 	report(n_rtc >= 2, "RTC on pin 8, edge: %u interrupts at vector 0x%x",
 	       n_rtc, V_RTC);
@@ -134,7 +133,7 @@ static void test_edge(void)
 	cmos_read(RTC_C);	/* a fresh edge comes after the unmask */
 	io_write(0x10 + 16, V_RTC);
 	sti();
-	pit_delay_us(20000);
+	wait_count(&n_rtc, n + 3, 1000);
 	cli();
 	report(n_rtc > n + 1, "unmasked: interrupts again (%u)", n_rtc - n);
 	rtc_periodic(false);
@@ -149,8 +148,7 @@ static void test_level(void)
 	rte_set(8, RTE_LEVEL | V_RTC, (uint8_t)apic_id());
 	rtc_periodic(true);
 	sti();
-	wait_flag(&n_rtc, 200);
-	pit_delay_us(10000);
+	wait_count(&n_rtc, 3, 1000);
 	cli();
 	report(n_rtc >= 2, "RTC on pin 8, level: %u interrupts", n_rtc);
 	report(rirr_in_handler, "level: Remote IRR set in the handler");
@@ -172,7 +170,7 @@ static void test_level(void)
 	/* Register C unread: the RTC holds its line asserted. */
 	apic_write(APIC_EOI, 0);
 	sti();
-	pit_delay_us(2000);
+	wait_count(&n_rtc, 2, 1000);
 	cli();
 	report(n_rtc >= 2, "EOI with the line asserted: delivered again (%u)",
 	       n_rtc);
@@ -195,14 +193,13 @@ static void test_pit(void)
 		n_pit = 0;
 		rte_set(pin, V_PIT, (uint8_t)apic_id());
 		sti();
-		pit_delay_us(50000);
+		wait_count(&n_pit, 3, pin == 2 ? 500 : 1000);
 		cli();
 		io_write(0x10 + 2 * pin, RTE_MASK | V_PIT);
 		if (n_pit || pin == 0)
 			break;
 	}
-	report(n_pit >= 2, "PIT through pin %u: %u interrupts in 50 ms", pin,
-	       n_pit);
+	report(n_pit >= 2, "PIT through pin %u: %u interrupts", pin, n_pit);
 	outb(0x43, 0x30);
 }
 

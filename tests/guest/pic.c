@@ -80,12 +80,11 @@ static void irq8(struct irq_frame *f)
 	outb(0x20, 0x20);
 }
 
-/* Waits with IF set until *n reaches `want` or `ms` pass. */
-static void wait_count(volatile uint32_t *n, uint32_t want, unsigned ms)
+/* wait_count() with IF set. */
+static void wait_count_sti(volatile uint32_t *n, uint32_t want, unsigned ms)
 {
 	sti();
-	for (unsigned i = 0; i < ms && *n < want; i++)
-		pit_delay_us(1000);
+	wait_count(n, want, ms);
 	cli();
 }
 
@@ -119,7 +118,8 @@ static void test_timer(void)
 
 	irq_register(BASE_M, irq0);
 	pit_start(11932);	/* 100 Hz */
-	pit_delay_us(25000);
+	for (unsigned i = 0; i < 1000 && !(read_irr(0x20) & 1); i++)
+		pit_delay_us(1000);
 	irr = read_irr(0x20);
 	report(irr & 1, "masked IRQ 0 is latched in IRR (0x%02x)", irr);
 	report(n0 == 0, "and not delivered");
@@ -127,9 +127,7 @@ static void test_timer(void)
 	pit_delay_us(1000);
 	report(n0 == 0 && read_isr(0x20) == 0,
 	       "unmasked with IF clear: still pending, ISR empty");
-	sti();
-	pit_delay_us(1000);
-	cli();
+	wait_count_sti(&n0, 1, 1000);
 	report(n0 >= 1, "sti: IRQ 0 arrives at vector 0x%x (%u)", BASE_M, n0);
 	report(isr0_m == 0x01, "ISR bit 0 set in the handler (0x%02x)",
 	       isr0_m);
@@ -137,7 +135,7 @@ static void test_timer(void)
 
 	n0 = 0;
 	specific = true;
-	wait_count(&n0, 3, 500);
+	wait_count_sti(&n0, 3, 1000);
 	report(n0 >= 2 && read_isr(0x20) == 0,
 	       "specific EOI (0x60): %u more ticks, ISR empty", n0);
 	specific = false;
@@ -176,7 +174,7 @@ static void test_slave(void)
 	rtc_periodic(true);
 	outb(0x21, 0xFB);	/* master: only the cascade */
 	outb(0xA1, 0xFE);	/* slave: IRQ 8 */
-	wait_count(&n8, 3, 500);
+	wait_count_sti(&n8, 3, 1000);
 	report(n8 >= 2, "RTC periodic interrupt through the slave at 0x%x "
 	       "(%u)", BASE_S, n8);
 	report(isr8_s == 0x01 && isr8_m == 0x04,
@@ -201,7 +199,9 @@ static void test_slave(void)
 	outb(0xA1, 0xFE);
 	rtc_periodic(true);
 	sti();
-	pit_delay_us(20000);
+	for (unsigned i = 0; i < 1000 && !(read_irr(0xA0) & 1); i++)
+		pit_delay_us(1000);
+	pit_delay_us(5000);	/* time to be (wrongly) delivered */
 	cli();
 	report(n0 == 1 && n8 == 0 && (read_isr(0x20) & 1) &&
 		       (read_irr(0xA0) & 1),
@@ -226,7 +226,7 @@ static void test_auto_eoi(void)
 	isr0_m = 0xFF;
 	pit_start(11932);
 	outb(0x21, 0xFE);
-	wait_count(&n0, 3, 500);
+	wait_count_sti(&n0, 3, 1000);
 	report(n0 >= 2 && isr0_m == 0,
 	       "automatic EOI: %u ticks without EOIs, ISR 0x%02x in the "
 	       "handler", n0, isr0_m);

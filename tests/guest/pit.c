@@ -71,9 +71,17 @@ static void test_mode0(void)
 	 */
 	report_info("before the count is written: OUT %d, null count %d "
 		    "(8254: 0, 1)", !!(st & ST_OUT), !!(st & ST_NULL));
+	/*
+	 * Take any IRQ 0 edge latched so far (the firmware's timer, or OUT
+	 * as QEMU derives it), so that only the terminal count is counted.
+	 */
+	pic_unmask(0);
+	sti();
+	pit_delay_us(2000);
+	cli();
+	ticks = 0;
 	outb(0x40, 0xFF);
 	outb(0x40, 0xFF);	/* 65535: ~55 ms */
-	pit_delay_us(2000);
 	st = status(0);
 	report(!(st & ST_OUT) && !(st & ST_NULL),
 	       "counting: OUT low, count loaded (status 0x%02x)", st);
@@ -84,10 +92,8 @@ static void test_mode0(void)
 	       "counter latch: 0x%04x then 0x%04x, 2 ms apart", a, b);
 	report_info("mode 0: %u counts in 2 ms (2386 expected)", a - b);
 
-	ticks = 0;
-	pic_unmask(0);
 	sti();
-	wait_flag(&ticks, 200);
+	wait_flag(&ticks, 500);
 	pit_delay_us(20000);
 	cli();
 	st = status(0);
@@ -106,14 +112,19 @@ static void test_mode2(void)
 	ticks = 0;
 	pic_unmask(0);
 	sti();
+	wait_count(&ticks, 10, 1000);
+	cli();
+	report(ticks >= 10, "mode 2 at 1 kHz: periodic interrupts (%u)",
+	       ticks);
+	/* Not faster than programmed (a busy host may make it slower). */
+	ticks = 0;
+	sti();
 	pit_delay_us(50000);
 	cli();
 	pic_mask(0);
 	st = status(0);
 	report((st & 0x3F) == 0x34, "mode 2: status 0x%02x", st);
-	/* Loosely: a loaded host drops late ticks (see lapic.c). */
-	report(ticks >= 3 && ticks <= 100,
-	       "mode 2 at 1 kHz: %u interrupts in 50 ms", ticks);
+	report(ticks <= 70, "mode 2 at 1 kHz: %u interrupts in 50 ms", ticks);
 	a = latch(0);
 	b = latch(0);
 	report(a <= 1193 && b <= 1193,

@@ -207,6 +207,12 @@ void pit_oneshot_start(uint32_t us);
 bool pit_expired(void);
 /* Waits until *flag becomes nonzero or `ms` pass; returns the flag. */
 uint32_t wait_flag(volatile uint32_t *flag, uint32_t ms);
+/*
+ * Waits until *n >= want or `ms` pass; returns *n.  Interrupts as the
+ * caller has them.  Tests count events this way rather than in a fixed
+ * window, so a slow CPU or a busy host delays them instead of failing them.
+ */
+uint32_t wait_count(volatile uint32_t *n, uint32_t want, uint32_t ms);
 
 /* --- apic.c: xAPIC at 0xFEE00000 --- */
 #define APIC_BASE 0xFEE00000ul

@@ -55,3 +55,13 @@ uint32_t wait_flag(volatile uint32_t *flag, uint32_t ms)
 	}
 	return *flag;
 }
+
+uint32_t wait_count(volatile uint32_t *n, uint32_t want, uint32_t ms)
+{
+	for (uint32_t i = 0; i < ms && *n < want; i++) {
+		pit_oneshot_start(1000);
+		while (*n < want && !pit_expired())
+			;
+	}
+	return *n;
+}
