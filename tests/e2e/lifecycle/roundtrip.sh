@@ -25,16 +25,19 @@ dom=${dom:-0}
 # list: the table and the JSON.
 row=$("$safepc" list | awk -v n="$name" '$2 == n')
 [ -n "$row" ] || fail "list: no row for $name"
-read -r r_id r_name r_state r_vcpus r_mem r_up r_dms <<<"$row"
+read -r r_id r_name r_state r_vcpus r_mem r_up r_dms r_accel <<<"$row"
 [ "$r_id" = "$dom" ] || fail "list: id $r_id, expected $dom"
 [ "$r_state" = running ] || fail "list: state $r_state, expected running"
 [ "$r_vcpus" = 1 ] || fail "list: vcpus $r_vcpus"
 [ "$r_mem" = 64 ] || fail "list: memory $r_mem"
 [ "$r_dms" = 1 ] || fail "list: $r_dms DM processes, expected 1"
+# The accelerator: whatever accel = "auto" picked, the same in both forms.
+case $r_accel in kvm | soft) ;; *) fail "list: accel '$r_accel'" ;; esac
 case $r_up in [0-9]*:[0-9][0-9]:[0-9][0-9]) ;; *) fail "list: uptime '$r_up'" ;; esac
 json=$("$safepc" list --json "$name")
 for want in "\"domid\":$dom," "\"state\":\"running\"" '"vcpus":1,' \
-	'"memory_mib":64,' '"role":"hv"' '"role":"dm"' "\"tag\":\"dm/$dom/chipset\""; do
+	'"memory_mib":64,' '"role":"hv"' '"role":"dm"' "\"tag\":\"dm/$dom/chipset\"" \
+	"\"accel\":\"$r_accel\""; do
 	echo "$json" | grep -qF -- "$want" || fail "list --json: no $want in $json"
 done
 [ "$(echo "$json" | head -n 1)" = "[" ] || fail "list --json: not an array"
