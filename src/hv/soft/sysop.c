@@ -66,7 +66,10 @@ void soft_sysop_grp7(struct soft_cpu *cpu, const struct soft_insn *in)
 		switch (in->sub) {
 		case 0: case 1: soft_sgdt_sidt(cpu, in->sub, in->seg, off); return;
 		case 2: case 3:
-			soft_lgdt_lidt(cpu, in->sub - 2, in->seg, off);
+			/* | 2: 16-bit operand size (a 24-bit base). */
+			soft_lgdt_lidt(cpu, (in->sub - 2) |
+					       (in->osz == 2 ? 2 : 0),
+				       in->seg, off);
 			return;
 		case 4: soft_write(cpu, in->seg, off, 2, (uint16_t)cpu->cr0); return;
 		case 6: soft_lmsw(cpu, (uint16_t)soft_read(cpu, in->seg, off, 2));
