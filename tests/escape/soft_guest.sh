@@ -45,11 +45,13 @@ skip() {
 build=$(cd "$build" 2>/dev/null && pwd) || skip "no build directory $1"
 safepc=$build/safepc
 attack=$build/tests/guest/attack_soft.elf
+attack32=$build/tests/guest/attack_soft32.elf
 demo=$build/tests/guest/demo.elf
 for f in "$safepc" "$build/safepc-hv" "$build/safepc-dm"; do
 	[ -x "$f" ] || skip "$f not built"
 done
 [ -f "$attack" ] || skip "$attack not built (is the guest kit disabled?)"
+[ -f "$attack32" ] || skip "$attack32 not built"
 [ -f "$demo" ] || skip "$demo not built"
 
 tmp=$(mktemp -d /tmp/safepc-softatk.XXXXXX) || exit 1
@@ -81,6 +83,9 @@ for t in gdt idt tss cr3 pml4e pdpte; do
 	for a in ramend ramend8 hole lapic ioapic top; do
 		cases+=("$t-$a 1 pass,triple,exc $t=$a")
 	done
+done
+for a in ramend ramend8 hole lapic ioapic top; do
+	cases+=("pae-$a 1 pass,triple,exc pae=$a")
 done
 cases+=("spin 1 hang spin" "ipi-init-self 1 hang,triple ipi_init_self")
 
@@ -135,7 +140,9 @@ for row in "${cases[@]}"; do
 	total=$((total + 1))
 	dom=$tag-$name
 	log=$tmp/$name.log
-	mkcfg "$dom" "$attack" "$vcpus" "$extra"
+	kernel=$attack
+	[[ $name != pae-* ]] || kernel=$attack32 # the 32-bit kit
+	mkcfg "$dom" "$kernel" "$vcpus" "$extra"
 	start=$(date +%s%N)
 	end=
 	if [[ ,$allowed, == *,hang,* ]]; then
