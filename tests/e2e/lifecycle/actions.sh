@@ -119,7 +119,12 @@ rc=$?
 out=$(timeout 30 "$safepc" create -F "$lc_cfg" "name=$(lc_name fgc)" "kernel=$crash" 2>&1 >/dev/null)
 rc=$?
 [ "$rc" = 2 ] || fail "create -F of a crashing guest: status $rc"
-[ "$(echo "$out" | tail -n 1)" = "safepc: domain $(lc_name fgc): guest crashed: vCPU 0: triple fault" ] ||
+# The soft CPU also says where (" at CS:EIP (cr0 ...)"); KVM cannot.
+case $(echo "$out" | tail -n 1) in
+"safepc: domain $(lc_name fgc): guest crashed: vCPU 0: triple fault" | \
+"safepc: domain $(lc_name fgc): guest crashed: vCPU 0: triple fault at "*) ;;
+*) false ;;
+esac ||
 	fail "create -F of a crashing guest: last line '$(echo "$out" | tail -n 1)'"
 
 # -F with preserve: as xl create -F, the command ends with the guest's
