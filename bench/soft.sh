@@ -13,16 +13,17 @@
 #             ring 0 and again in ring 3.  safepc `create -F` with accel =
 #             "soft" against `qemu-system-x86_64 -accel tcg -kernel`.  Each
 #             VMM runs n = 0 and n = N (its own N, sized so that the work
-#             takes seconds on it; TCG is ~25x faster), so boot and exit
+#             takes seconds on it; TCG is ~10x faster), so boot and exit
 #             cancel: cost per instruction = (t(N) - t(0)) / (I(N) - I(0)).
 #             I(n) comes from bench-soft-icount, which single-steps the
-#             guest's own both() on the host for n = 0 and n = ICOUNT_N.
+#             guest's own both() on the host for n = 0 and n = 500 (no PMU
+#             on these hosts) and extrapolates linearly.
 #   bootsect  tests/guest/bootsect_loop.img (a boot sector: real mode to
 #             32-bit protected mode, L turns of the same 8-instruction loop,
 #             "bootsect_loop: done X" on port 0xE9 and COM1), padded to a
-#             1 MiB disk: safepc with firmware = "seabios" and the image as
-#             IDE hda against Bochs (Debian's bochs, bochsbios, vgabios;
-#             installed here through apt when missing) booting it as ata0
+#             1008 KiB disk: safepc with firmware = "seabios" and the image
+#             as IDE hda against Bochs (Debian's bochs, bochs-term,
+#             bochsbios, vgabios; installed through apt when missing) as ata0
 #             master, and QEMU TCG (-drive, for reference).  L is patched
 #             into the image (the movl $L,%ecx before movl $0x5000,%esi);
 #             each VMM runs L = 1 and L = its own count, and is timed to the
@@ -48,6 +49,8 @@
 # A, A2, B, C: safepc's time over the peer's for the same work (lower is
 # better); D: safepc's throughput over QEMU's (higher is better); P: µs per
 # port read under the soft CPU.  A part left out (--parts) prints "-".
+# Wall time makes the last line; the tables also give each figure by CPU
+# time (user + system of the VMM's processes), steadier on a loaded host.
 
 bench_soft_usage() {
 	cat >&2 <<-USAGE
