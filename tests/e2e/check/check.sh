@@ -19,9 +19,10 @@
 # (the wanted one for accel-*), and hv's accel row is a PASS with no KVM fd
 # under soft, an INFO counting /dev/kvm, the VM and its vCPU under KVM.
 #
-# Needs root (without /dev/kvm the domain runs on the soft CPU); exits 0 on pass, 1 on failure, 77 (meson's
-# skip) when the machine or the build cannot run it. Other domains may run
-# at the same time: the domain gets a name of its own.
+# Needs root (without /dev/kvm the domain runs on the soft CPU); exits
+# 0 on pass, 1 on failure, 77 (meson's skip) when the machine or the
+# build cannot run it. Other domains may run at the same time: the domain
+# gets a name of its own.
 #
 # SAFEPC_CHECK names another program to run as `PROGRAM check ...`
 # (default BUILD_DIR/safepc); it is only for trying the command out

@@ -23,10 +23,10 @@
 #   (tests/boot) and verifies the 64 sectors it reads; a bad value is
 #   refused with a one-line error naming the key.
 #
-# Needs root (without /dev/kvm the domain runs on the soft CPU); exits 0 on pass, 1 on failure, 77 (meson's
-# skip) when the machine or the build cannot run it. A guest program or
-# the SeaBIOS boot that cannot run here (not built, no bios.bin) is
-# skipped with a note.
+# Needs root (without /dev/kvm the domain runs on the soft CPU); exits
+# 0 on pass, 1 on failure, 77 (meson's skip) when the machine or the
+# build cannot run it. A guest program or the SeaBIOS boot that cannot
+# run here (not built, no bios.bin) is skipped with a note.
 set -u
 
 case=${1:-}
