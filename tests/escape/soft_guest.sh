@@ -15,7 +15,8 @@
 #   triple  a clean crash report, "guest crashed: vCPU N: triple fault"
 #   exc     the guest's own unexpected-exception exit (status 5)
 #   hang    still running at its deadline, then `safepc destroy` ended it
-#           within DESTROY_WAIT seconds (the endless-loop cases)
+#           within DESTROY_WAIT seconds, leaving no hv or DM process
+#           (the endless-loop cases)
 # and, whatever the row says, nothing in safepc's output shows hv or a DM
 # failing (an hv error, a device model fault, a signal, a sanitizer
 # report), and a neighbouring domain (the demo, idle, started first) is
@@ -158,6 +159,8 @@ for row in "${cases[@]}"; do
 		drc=$?
 		sleep "$HANG_AFTER"
 		if kill -0 "$cpid" 2>/dev/null; then
+			domid=$("$safepc" list 2>/dev/null |
+				awk -v n="$dom" '$2 == n { print $1 }')
 			"$safepc" destroy "$dom" >>"$log.err" 2>&1
 			for _ in $(seq $((DESTROY_WAIT * 5))); do
 				kill -0 "$cpid" 2>/dev/null || break
@@ -166,6 +169,9 @@ for row in "${cases[@]}"; do
 			if kill -0 "$cpid" 2>/dev/null; then
 				end="not gone ${DESTROY_WAIT}s after safepc destroy"
 				kill -9 "$cpid" 2>/dev/null
+			elif [ -n "$domid" ] && sleep 0.5 &&
+				pgrep -f -- "--tag (hv|dm)/$domid[ /]" >/dev/null; then
+				end="a process of domain $domid outlived it"
 			else
 				end=hang
 			fi
