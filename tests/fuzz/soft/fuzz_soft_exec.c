@@ -26,7 +26,7 @@
  *
  * Bounded work: soft_cpu_run has no instruction budget; it returns on
  * HLT, a triple fault, WAIT_SIPI, or a posted SOFT_REQ_STOP. A watchdog
- * thread posts STOP every 200 us while a run is in progress and aborts if
+ * thread posts STOP every 100 us while a run is in progress and aborts if
  * a run ignores it for 2 s (a hang); the ops post STOP themselves after
  * many calls (an op-bound storm, e.g. REP OUTSB). The harness runs at most
  * FEXEC_RUNS slices or FEXEC_INSNS instructions per input.
