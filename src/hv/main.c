@@ -2,12 +2,13 @@
 /*
  * safepc-hv: the hypervisor core of one domain. Started by the monitor
  * inside its jail with the fds of proto/launch.h; it has no filesystem and
- * no network. It builds the VM, loads the multiboot kernel, waits until
+ * no network. It builds the VM, loads the kernel (Multiboot, or Linux with
+ * its initrd and the ACPI tables), waits until
  * every DM has claimed its ranges, runs the vCPUs and serves dm_op.
  *
  * Usage (monitor only):
  *   safepc-hv --tag T --memory-mb N --vcpus N [--accel kvm|soft] [--cmdline S]
- *             [--floor-port P] [--dm-timeout-ms N]
+ *             [--floor-port P] [--dm-timeout-ms N] [--ramdisk]
  *             [--dm IDX,TAG]... [--grant IDX,KIND[,A[,B]]]... [--module ARGS]...
  *   safepc-hv --print-allowlist
  */
@@ -25,12 +26,15 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "hv/hv.h"
+#include "hv/linuxboot.h"
 #include "hv/multiboot.h"
 #include "hv/seccomp.h"
 
 #define HV_READY_TIMEOUT_MS 10000
 
 static struct hv_vm hv_vm;
+/* LAUNCH_HV_FD_RAMDISK with --ramdisk (a Linux initrd), else -1. */
+static int hv_ramdisk_fd = -1;
 
 void hv_stop(struct hv_vm *vm, uint32_t reason, int32_t code,
 	     const char *fmt, ...)
@@ -134,6 +138,10 @@ static void hv_parse_args(struct hv_vm *vm, int argc, char **argv)
 			vm->no_seccomp = 1;
 			continue;
 		}
+		if (!strcmp(opt, "--ramdisk")) {
+			hv_ramdisk_fd = LAUNCH_HV_FD_RAMDISK;
+			continue;
+		}
 		if (!strcmp(opt, "--firmware")) {
 			/* The image fd holds firmware, not a kernel. */
 			vm->boot_firmware = 1;
@@ -216,12 +224,23 @@ static int hv_map_ram(struct hv_vm *vm)
 	return 0;
 }
 
+/* Does the kernel image start with a Linux setup header (a bzImage)? */
+static int hv_kernel_is_linux(int fd)
+{
+	uint8_t buf[LINUXBOOT_HDR_MAX_END];
+	ssize_t n = pread(fd, buf, sizeof(buf), 0);
+
+	return n > 0 && linuxboot_probe(buf, (size_t)n);
+}
+
 static void hv_setup(struct hv_vm *vm)
 {
 	struct multiboot_module_in mods[8];
 	struct multiboot_ram ram;
 	struct multiboot_entry entry;
 	char err[256];
+	uint32_t start_ip = BOOT_TRAMPOLINE_ENTRY;
+	int linux_boot = 0;
 	unsigned i;
 	int r;
 
@@ -268,7 +287,24 @@ static void hv_setup(struct hv_vm *vm)
 					     : strerror(-r));
 		close(vm->kernel_fd);
 		entry.eip = entry.ebx = 0;
+	} else if (hv_kernel_is_linux(vm->kernel_fd)) {
+		if (vm->nr_modules)
+			hv_stop(vm, HVCTL_REASON_HV_ERROR, 0,
+				"kernel: a Linux kernel takes a ramdisk, not "
+				"modules (they are for Multiboot kernels)");
+		r = boot_linux(vm, vm->kernel_fd, hv_ramdisk_fd, &start_ip,
+			       err, sizeof(err));
+		if (r)
+			hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "kernel: %s",
+				err);
+		close(vm->kernel_fd);
+		linux_boot = 1;
+		entry.eip = entry.ebx = 0;
 	} else {
+		if (hv_ramdisk_fd >= 0)
+			hv_stop(vm, HVCTL_REASON_HV_ERROR, 0,
+				"kernel: a ramdisk needs a Linux bzImage (this "
+				"one is not; Multiboot kernels take modules)");
 		ram.base = vm->mem.base;
 		ram.size = vm->mem.low_size;
 		ram.above_4g = vm->mem.high_size;
@@ -287,17 +323,19 @@ static void hv_setup(struct hv_vm *vm)
 	}
 	for (i = 0; i < vm->nr_modules; i++)
 		close(vm->module_fds[i]);
+	if (hv_ramdisk_fd >= 0)
+		close(hv_ramdisk_fd);
 
-	if (!vm->boot_firmware) {
+	/* The Linux loader wrote its own real-mode stub. */
+	if (!vm->boot_firmware && !linux_boot) {
 		r = boot_trampoline_write(vm);
 		if (r)
 			hv_stop(vm, HVCTL_REASON_HV_ERROR, 0,
 				"kernel: the image covers the boot trampoline "
 				"at 0x%x", BOOT_TRAMPOLINE);
 	}
-	r = vm->accel->vcpus_create(vm, !vm->boot_firmware,
-				    BOOT_TRAMPOLINE_ENTRY, entry.ebx,
-				    entry.eip);
+	r = vm->accel->vcpus_create(vm, !vm->boot_firmware, start_ip,
+				    entry.ebx, entry.eip);
 	if (r)
 		hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "creating vCPUs: %s",
 			strerror(-r));
@@ -377,13 +415,18 @@ static void hv_serve(struct hv_vm *vm)
 			struct hvctl_msg m = { .version = HVCTL_ABI_VERSION,
 					       .type = HVCTL_EV_RUNNING };
 
-			if (vcpu_start_all(vm))
-				hv_stop(vm, HVCTL_REASON_HV_ERROR, 0,
-					"cannot start vCPUs");
+			/* RUNNING first: a vCPU may stop the domain at once
+			 * (the soft CPU reaches a triple fault within
+			 * microseconds), and its report must not come before
+			 * RUNNING, or the monitor takes a crash that it
+			 * should restart for a failed start. */
 			running = 1;
 			if (send(vm->ctl_fd, &m, sizeof(m), MSG_NOSIGNAL) < 0)
 				hv_stop(vm, HVCTL_REASON_STOPPED, 0,
 					"monitor went away");
+			if (vcpu_start_all(vm))
+				hv_stop(vm, HVCTL_REASON_HV_ERROR, 0,
+					"cannot start vCPUs");
 		} else if (!running && util_now_ns() > deadline) {
 			for (i = 0; i < vm->nr_dms; i++)
 				if (!vm->dms[i].ready)
