@@ -150,6 +150,15 @@ void vcpu_wait_unpaused(struct hv_vm *vm);
 #define BOOT_TRAMPOLINE_ENTRY 0x7020u
 int boot_trampoline_write(struct hv_vm *vm);
 
+/*
+ * boot_linux.c: loads the bzImage in kernel_fd and the initrd (-1: none)
+ * with the ACPI tables for direct boot; vCPU 0 starts at *start_ip in real
+ * mode (the loader's own stub, not the multiboot trampoline). 0, or
+ * -errno with one line in err.
+ */
+int boot_linux(struct hv_vm *vm, int kernel_fd, int initrd_fd,
+	       uint32_t *start_ip, char *err, size_t errlen);
+
 /* irq.c: interrupt lines with several sources (Xen's gsi_assert_count). */
 enum hv_irq_source {
 	HV_IRQ_SRC_DM0 = 0,	/* + DM index: set_isa_irq_level */

@@ -29,5 +29,10 @@
 #define LAUNCH_HV_MAX_DMS 8
 #define LAUNCH_HV_FD_FIRST_MODULE (LAUNCH_HV_FD_FIRST_DM + \
 				   LAUNCH_HV_FDS_PER_DM * LAUNCH_HV_MAX_DMS)
+#define LAUNCH_HV_MAX_MODULES 8 /* multiboot modules, in argv order */
+/* The initrd of a Linux kernel (config key `ramdisk`), read-only, only
+ * with --ramdisk; closed (nothing there) otherwise. */
+#define LAUNCH_HV_FD_RAMDISK (LAUNCH_HV_FD_FIRST_MODULE + \
+			      LAUNCH_HV_MAX_MODULES)
 
 #endif

@@ -1439,6 +1439,7 @@ static const struct {
 	{ "console", CHECK_FD_SOCKET, 1, 0 },
 	{ "kernel", CHECK_FD_FILE, 0, 0 },
 	{ "module", CHECK_FD_FILE, 0, 0 },
+	{ "ramdisk", CHECK_FD_FILE, 0, 0 },
 	{ "disk", CHECK_FD_FILE, 0, 1 },
 };
 

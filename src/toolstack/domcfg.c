@@ -24,7 +24,8 @@ struct domcfg_ctx {
 	unsigned flags;
 	char *err;
 	size_t errlen;
-	const struct xlcfg_entry *extra_entry; /* extra or cmdline, first seen */
+	/* The command-line keys, combined after every key is parsed. */
+	const struct xlcfg_entry *extra_entry, *root_entry, *cmdline_entry;
 };
 
 /* Reports a problem with entry e (at `line`, the entry's when 0). */
@@ -265,20 +266,60 @@ static int domcfg_check_cmdline(struct domcfg_ctx *c,
 	return 0;
 }
 
-static int domcfg_key_extra(struct domcfg_ctx *c, const struct xlcfg_entry *e)
+static int domcfg_key_ramdisk(struct domcfg_ctx *c,
+			      const struct xlcfg_entry *e)
+{
+	return domcfg_path_key(c, e, c->dc->ramdisk);
+}
+
+/* extra, root, cmdline: checked here, combined by domcfg_cmdline(). */
+static int domcfg_key_cmdline_part(struct domcfg_ctx *c,
+				   const struct xlcfg_entry *e)
 {
 	int ret = domcfg_want(c, e, XLCFG_STRING);
 
 	if (ret)
 		return ret;
-	if (c->extra_entry)
-		return domcfg_fail(c, e, 0, "both extra and cmdline are set "
-					    "(cmdline is an alias of extra)");
-	c->extra_entry = e;
 	ret = domcfg_check_cmdline(c, e, 0, e->str, DOMCFG_EXTRA_MAX);
 	if (ret)
 		return ret;
-	snprintf(c->dc->extra, sizeof(c->dc->extra), "%s", e->str);
+	if (!strcmp(e->key, "extra"))
+		c->extra_entry = e;
+	else if (!strcmp(e->key, "root"))
+		c->root_entry = e;
+	else
+		c->cmdline_entry = e;
+	return 0;
+}
+
+/*
+ * The command line as xl builds it: `cmdline` wins (xl then ignores root
+ * and extra with a warning; a command-line override `cmdline=...` thus
+ * replaces the file's root/extra), otherwise "root=<root> <extra>", or
+ * `extra` alone.
+ */
+static int domcfg_cmdline(struct domcfg_ctx *c)
+{
+	const struct xlcfg_entry *r = c->root_entry, *x = c->extra_entry;
+	char *out = c->dc->extra;
+	int n;
+
+	if (c->cmdline_entry) {
+		snprintf(out, DOMCFG_EXTRA_MAX + 1, "%s",
+			 c->cmdline_entry->str);
+		return 0;
+	}
+	if (!r) {
+		snprintf(out, DOMCFG_EXTRA_MAX + 1, "%s", x ? x->str : "");
+		return 0;
+	}
+	n = snprintf(out, DOMCFG_EXTRA_MAX + 1, "root=%s%s%s", r->str,
+		     x ? " " : "", x ? x->str : "");
+	if (n > (int)DOMCFG_EXTRA_MAX)
+		return domcfg_fail(c, x ? x : r, 0,
+				   "command line too long (root=<root> "
+				   "<extra> is %d bytes, max %u)", n,
+				   DOMCFG_EXTRA_MAX);
 	return 0;
 }
 
@@ -775,8 +816,10 @@ static const struct domcfg_key {
 	{ "memory", domcfg_key_memory },
 	{ "vcpus", domcfg_key_vcpus },
 	{ "kernel", domcfg_key_kernel },
-	{ "extra", domcfg_key_extra },
-	{ "cmdline", domcfg_key_extra },
+	{ "ramdisk", domcfg_key_ramdisk },
+	{ "extra", domcfg_key_cmdline_part },
+	{ "root", domcfg_key_cmdline_part },
+	{ "cmdline", domcfg_key_cmdline_part },
 	{ "modules", domcfg_key_modules },
 	{ "serial", domcfg_key_serial },
 	{ "on_poweroff", domcfg_key_on_poweroff },
@@ -830,6 +873,14 @@ int domcfg_from_xlcfg_flags(const struct xlcfg *cfg, struct domcfg *out,
 		if (ret)
 			return ret;
 	}
+	ret = domcfg_cmdline(&c);
+	if (ret)
+		return ret;
+	/* A firmware loads its own kernel: a ramdisk would go nowhere. */
+	if (out->ramdisk[0] && out->firmware != DOMCFG_FIRMWARE_NONE)
+		return domcfg_fail(&c, xlcfg_get(cfg, "ramdisk"), 0,
+				   "a ramdisk needs direct kernel boot "
+				   "(firmware is set)");
 	for (k = 0; k < ARRAY_SIZE(required); k++) {
 		/* A firmware boots from disks: no kernel needed then. */
 		if (!strcmp(required[k], "kernel") &&
@@ -859,6 +910,8 @@ void domcfg_dump(const struct domcfg *dc, FILE *f)
 		dc->name, dc->memory_mib, dc->vcpus);
 	fprintf(f, "kernel = \"%s\"\nextra = \"%s\"\n", dc->kernel,
 		dc->extra);
+	if (dc->ramdisk[0])
+		fprintf(f, "ramdisk = \"%s\"\n", dc->ramdisk);
 	for (i = 0; i < dc->nr_modules && i < DOMCFG_MAX_MODULES; i++)
 		fprintf(f, "module[%u] = \"%s\" \"%s\"\n", i,
 			dc->modules[i].path, dc->modules[i].args);

@@ -73,7 +73,10 @@ struct domcfg {
 	uint64_t memory_mib;
 	unsigned vcpus;
 	char kernel[DOMCFG_PATH_MAX];      /* resolved */
-	char extra[DOMCFG_EXTRA_MAX + 1];  /* kernel command line */
+	char ramdisk[DOMCFG_PATH_MAX];     /* resolved; "" = none */
+	/* The kernel command line as xl builds it: `cmdline` when set, else
+	 * "root=<root> <extra>" (or just `extra` without `root`). */
+	char extra[DOMCFG_EXTRA_MAX + 1];
 	struct domcfg_module modules[DOMCFG_MAX_MODULES];
 	unsigned nr_modules;
 	enum domcfg_serial serial;

@@ -71,7 +71,8 @@ static const struct launch_dm_plan launch_chipset_plan = {
 		    "pio,0xf4,0xf7", "pio,0x600,0x63f", "pio,0xcf9,0xcf9",
 		    "shutdown", "pci,0x0,0x0", "pci,0x8,0x8", "pirq",
 		    "pio,0x510,0x51b", "pio,0x60,0x60", "pio,0x64,0x64",
-		    "irq,1", "irq,12", "pio,0x402,0x402", "pam" },
+		    "irq,1", "irq,12", "pio,0x402,0x402", "pam",
+		    "irq,9" /* acpi_pm's SCI */ },
 };
 
 /* Removes the grant `g` from a plan's list, keeping the list packed. */
@@ -265,6 +266,7 @@ static int launch_memfd(const char *name, uint64_t size)
 struct launch_fds {
 	int devnull, kvm, ram, ctl_child, kernel;
 	int modules[DOMCFG_MAX_MODULES];
+	int ramdisk; /* -1: none */
 	int hv_exe, dm_exe;
 	int disks[DOMCFG_MAX_DISKS]; /* in config order */
 	struct {
@@ -288,6 +290,7 @@ static void launch_fds_close(struct launch_fds *f, unsigned nr_dms)
 	launch_close(&f->ram);
 	launch_close(&f->ctl_child);
 	launch_close(&f->kernel);
+	launch_close(&f->ramdisk);
 	launch_close(&f->hv_exe);
 	launch_close(&f->dm_exe);
 	for (i = 0; i < DOMCFG_MAX_MODULES; i++)
@@ -369,6 +372,9 @@ static void launch_state(struct launch_domain *d, const char *fmt, ...)
 }
 
 _Static_assert(JAIL_MAX_FDS <= 64, "launch_spawn's ro_fds is a 64-bit mask");
+_Static_assert(DOMCFG_MAX_MODULES <= LAUNCH_HV_MAX_MODULES &&
+		       LAUNCH_HV_FD_RAMDISK < JAIL_MAX_FDS,
+	       "hv's module and ramdisk fds fit the jail");
 
 /*
  * Creates the process's cgroups, spawns it in its jail and records what
@@ -420,6 +426,8 @@ static int launch_spawn(struct launch_domain *d, struct launch_proc *p,
 
 		if (spec->fds[i] < 0)
 			continue;
+		if (!k && !strcmp(kind, "hv") && i == LAUNCH_HV_FD_RAMDISK)
+			k = "ramdisk";
 		if (!k && !strcmp(kind, "hv"))
 			k = i >= LAUNCH_HV_FD_FIRST_MODULE
 				    ? "module"
@@ -515,6 +523,14 @@ static int launch_open_resources(struct launch_domain *d,
 			return -1;
 		}
 	}
+	if (c->ramdisk[0] && c->firmware == DOMCFG_FIRMWARE_NONE) {
+		f->ramdisk = open(c->ramdisk, O_RDONLY | O_CLOEXEC);
+		if (f->ramdisk < 0) {
+			snprintf(err, errlen, "ramdisk %s: %s", c->ramdisk,
+				 strerror(errno));
+			return -1;
+		}
+	}
 	for (i = 0; i < c->nr_modules; i++) {
 		f->modules[i] = open(c->modules[i].path, O_RDONLY | O_CLOEXEC);
 		if (f->modules[i] < 0) {
@@ -600,6 +616,8 @@ static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
 		launch_arg(&a, "--no-seccomp");
 	if (c->firmware != DOMCFG_FIRMWARE_NONE)
 		launch_arg(&a, "--firmware");
+	if (f->ramdisk >= 0)
+		launch_arg(&a, "--ramdisk");
 	if (c->has_floor_port) {
 		launch_arg(&a, "--floor-port");
 		launch_arg(&a, "%u", c->floor_port);
@@ -643,6 +661,10 @@ static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
 	for (i = 0; i < c->nr_modules; i++)
 		s.fds[LAUNCH_HV_FD_FIRST_MODULE + i] = f->modules[i];
 	s.nr_fds = LAUNCH_HV_FD_FIRST_MODULE + (int)c->nr_modules;
+	if (f->ramdisk >= 0) {
+		s.fds[LAUNCH_HV_FD_RAMDISK] = f->ramdisk;
+		s.nr_fds = LAUNCH_HV_FD_RAMDISK + 1;
+	}
 	s.uid = s.gid = launch_uid(d->domid, 0);
 	s.cpus = c->cpus;
 	s.exe_fd = f->hv_exe;

@@ -2,11 +2,16 @@
 /*
  * Adapter for QEMU's fw_cfg interface (hw/fw_cfg.c) at 0x510-0x51B: the
  * items SeaBIOS reads (RAM size, CPU count, serial console, boot order
- * from the spec's "boot=" letters), and its DMA interface on guest memory.
+ * from the spec's "boot=" letters), the ACPI tables with the linker/loader
+ * script SeaBIOS runs to install them (as QEMU serves them), and its DMA
+ * interface on guest memory.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "common/acpi.h"
+#include "common/guestmem.h"
 #include "dm/dev/dev.h"
 #include "dm/hw/fw_cfg.h"
 
@@ -60,6 +65,48 @@ static void fwcfg_bootorder(const char *boot, char *order, size_t size)
 			size - strlen(order) - 1);
 }
 
+/*
+ * The platform's ACPI tables (common/acpi.h), unlinked, and the script
+ * that has SeaBIOS allocate, link and checksum them: "etc/acpi/tables",
+ * "etc/acpi/rsdp", "etc/table-loader". Built on the heap (about 20 KiB)
+ * and copied into the fw_cfg store. 0 or -errno.
+ */
+static int fwcfg_acpi(struct dm *dm, struct fw_cfg *s)
+{
+	struct {
+		struct acpi_tables t;
+		uint8_t script[ACPI_LOADER_SCRIPT_MAX];
+	} *b = calloc(1, sizeof(*b));
+	struct acpi_config cfg;
+	uint64_t low, high;
+	int r, len;
+
+	if (!b)
+		return -ENOMEM;
+	guestmem_layout(dm->ram_bytes, &low, &high);
+	acpi_config_default(&cfg, dm->nr_slots, low, high);
+	r = acpi_build(&b->t, &cfg);
+	if (r)
+		goto out;
+	len = acpi_loader_script(&b->t, b->script, sizeof(b->script));
+	if (len < 0) {
+		r = len;
+		goto out;
+	}
+	r = fw_cfg_add_file(s, ACPI_LOADER_FILE_TABLES, b->t.tables,
+			    b->t.tables_len);
+	if (r >= 0)
+		r = fw_cfg_add_file(s, ACPI_LOADER_FILE_RSDP, b->t.rsdp,
+				    sizeof(b->t.rsdp));
+	if (r >= 0)
+		r = fw_cfg_add_file(s, ACPI_LOADER_FILE_SCRIPT, b->script,
+				    (size_t)len);
+	r = r < 0 ? r : 0;
+out:
+	free(b);
+	return r;
+}
+
 int dev_fw_cfg_create(struct dm *dm, struct dm_dev *dev,
 		      const struct dev_opts *o)
 {
@@ -89,6 +136,9 @@ int dev_fw_cfg_create(struct dm *dm, struct dm_dev *dev,
 				    strlen(bootorder)) < 0;
 	if (r)
 		return r < 0 ? r : -ENOSPC;
+	r = fwcfg_acpi(dm, s);
+	if (r)
+		return r;
 	return dm_map_range(dm, dev, DM_OP_RANGE_PORT, FW_CFG_IO_BASE,
 			    FW_CFG_IO_BASE + FW_CFG_IO_SIZE - 1, 0);
 }

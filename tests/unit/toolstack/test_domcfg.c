@@ -128,7 +128,6 @@ struct bad_cfg {
 static const char *const ov_mem_string[] = { "memory=abc", NULL };
 static const char *const ov_kernel_missing[] = { "kernel=/nonexistent/k",
 						 NULL };
-static const char *const ov_cmdline[] = { "cmdline=x", NULL };
 static const char *const ov_placement_bad[] = { "dm_placement=shared",
 						NULL };
 static const char *const ov_accel_bad[] = { "accel=tcg", NULL };
@@ -229,12 +228,40 @@ static const struct bad_cfg bad_cfgs[] = {
 	  "0123456789012345678901234567890123456789012345678901234567890123"
 	  "x'\n",
 	  "@/t.cfg:3: extra: command line too long (1025 bytes, max 1024)", NULL },
-	{ "extra and cmdline", BASE "extra = 'a'\ncmdline = 'b'\n",
-	  "@/t.cfg:4: cmdline: both extra and cmdline are set (cmdline is an "
-	  "alias of extra)", NULL },
-	{ "extra in file, cmdline override", BASE "extra = 'a'\n",
-	  "<command line>: cmdline: both extra and cmdline are set (cmdline "
-	  "is an alias of extra)", ov_cmdline },
+	{ "root too long with extra", BASE "root = '/dev/sda1'\nextra = '"
+	  "0123456789012345678901234567890123456789012345678901234567890123"
+	  "0123456789012345678901234567890123456789012345678901234567890123"
+	  "0123456789012345678901234567890123456789012345678901234567890123"
+	  "0123456789012345678901234567890123456789012345678901234567890123"
+	  "0123456789012345678901234567890123456789012345678901234567890123"
+	  "0123456789012345678901234567890123456789012345678901234567890123"
+	  "0123456789012345678901234567890123456789012345678901234567890123"
+	  "0123456789012345678901234567890123456789012345678901234567890123"
+	  "0123456789012345678901234567890123456789012345678901234567890123"
+	  "0123456789012345678901234567890123456789012345678901234567890123"
+	  "0123456789012345678901234567890123456789012345678901234567890123"
+	  "0123456789012345678901234567890123456789012345678901234567890123"
+	  "0123456789012345678901234567890123456789012345678901234567890123"
+	  "0123456789012345678901234567890123456789012345678901234567890123"
+	  "0123456789012345678901234567890123456789012345678901234567890123"
+	  "012345678901234567890123456789012345678901234567890123456789'\n",
+	  "@/t.cfg:4: extra: command line too long (root=<root> <extra> is "
+	  "1035 bytes, max 1024)", NULL },
+	{ "root with newline", BASE "root = 'a\\nb'\n",
+	  "@/t.cfg:3: root: command line must not contain a newline", NULL },
+	{ "cmdline as integer", BASE "cmdline = 3\n",
+	  "@/t.cfg:3: cmdline: expected a string, got an integer", NULL },
+	{ "ramdisk missing file", BASE "ramdisk = 'nope.img'\n",
+	  "@/t.cfg:3: ramdisk: cannot open @/nope.img: No such file or "
+	  "directory", NULL },
+	{ "ramdisk is a directory", BASE "ramdisk = 'adir'\n",
+	  "@/t.cfg:3: ramdisk: @/adir is a directory", NULL },
+	{ "ramdisk empty", BASE "ramdisk = ''\n",
+	  "@/t.cfg:3: ramdisk: empty path", NULL },
+	{ "ramdisk with firmware", BASE "ramdisk = 'mod1'\n"
+	  "firmware = 'seabios'\n",
+	  "@/t.cfg:3: ramdisk: a ramdisk needs direct kernel boot (firmware "
+	  "is set)", NULL },
 	{ "memory override not a number", BASE,
 	  "<command line>: memory: expected an integer, got a string",
 	  ov_mem_string },
@@ -593,7 +620,37 @@ static void test_variants(void **state)
 	char err[512] = "";
 	char cwd[512];
 
-	/* cmdline is an alias of extra; firmware as a path. */
+	/* xl's command line: cmdline wins over root and extra ... */
+	if (run_cfg(BASE "extra = 'a'\ncmdline = 'b c'\nroot = '/dev/x'\n",
+		    NULL, &dc, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_string_equal(dc.extra, "b c");
+	/* ... also as an override of a file's extra ... */
+	{
+		static const char *const ovc[] = { "cmdline=x", NULL };
+
+		if (run_cfg(BASE "extra = 'a'\n", ovc, &dc, err,
+			    sizeof(err)))
+			fail_msg("%s", err);
+		assert_string_equal(dc.extra, "x");
+	}
+	/* ... else root=<root> <extra>, root alone, extra alone. */
+	if (run_cfg(BASE "extra = 'console=ttyS0'\nroot = '/dev/sda1 ro'\n",
+		    NULL, &dc, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_string_equal(dc.extra, "root=/dev/sda1 ro console=ttyS0");
+	if (run_cfg(BASE "root = '/dev/hda'\n", NULL, &dc, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_string_equal(dc.extra, "root=/dev/hda");
+	assert_string_equal(dc.ramdisk, "");
+	/* A ramdisk is a path resolved like the kernel. */
+	if (run_cfg(BASE "ramdisk = 'mod1'\nextra = 'q'\n", NULL, &dc, err,
+		    sizeof(err)))
+		fail_msg("%s", err);
+	path_is(dc.ramdisk, "@/mod1");
+	assert_string_equal(dc.extra, "q");
+
+	/* cmdline alone; firmware as a path. */
 	if (run_cfg(BASE "cmdline = 'a b'\nfirmware = 'fw.bin'\n"
 			 "memory = 1\nvcpus = 1\nfloor_port = 0\n",
 		    NULL, &dc, err, sizeof(err)))
