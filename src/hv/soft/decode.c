@@ -16,6 +16,7 @@
 #include "hv/soft/alu.h"
 #include "hv/soft/decode.h"
 #include "hv/soft/fast.h"
+#include "hv/soft/fpu.h"
 #include "hv/soft/ops.h"
 
 /* Table flags. */
@@ -138,7 +139,7 @@ static const struct dec_op dec_map1[256] = {
 	[0x98] = { soft_arith_cbw, 0, 0 },
 	[0x99] = { soft_arith_cwd, 0, 0 },
 	[0x9a] = { soft_branch_callf, IMK(IM_FAR) | D_I64 | D_END | D_W, 0 },
-	[0x9b] = { soft_dmov_nop, 0, 0 }, /* FWAIT: no x87 to wait for */
+	[0x9b] = { soft_fpu_fwait, 0, 0 },
 	[0x9c] = { soft_stack_pushf, D_D64 | D_W, 0 },
 	[0x9d] = { soft_stack_popf, D_D64 | D_END, 0 },
 	[0x9e] = { soft_arith_sahf, 0, 0 },
@@ -185,7 +186,7 @@ static const struct dec_op dec_map1[256] = {
 	[0xd5] = { soft_arith_aad, IMK(IM_BU) | D_I64, 0 },
 	[0xd6] = { soft_arith_salc, D_I64, 0 },
 	[0xd7] = { soft_dmov_xlat, 0, 0 },
-	ROW8(0xd8, NULL, D_M, 0), /* x87 */
+	ROW8(0xd8, soft_x87_exec, D_M | D_W, 0), /* x87 */
 	[0xe0] = { soft_branch_loop, IMK(IM_J8) | D_F64 | D_BR, 0 },
 	[0xe1] = { soft_branch_loop, IMK(IM_J8) | D_F64 | D_BR, 1 },
 	[0xe2] = { soft_branch_loop, IMK(IM_J8) | D_F64 | D_BR, 2 },
@@ -358,7 +359,11 @@ static const struct dec_op dec_grp[G_NR][8] = {
 	[G9] = { [1] = { soft_lock_cmpxchg8b, D_MEM | D_LK | D_W, 0 } },
 	/* Fences order nothing in an interpreter that runs one vCPU per
 	 * thread with sequentially consistent host accesses: NOPs. */
-	[G15] = { [5] = { soft_dmov_nop, 0, 5 },
+	[G15] = { [0] = { soft_fpu_fxsave, D_MEM | D_W, 0 },
+		  [1] = { soft_fpu_fxrstor, D_MEM, 1 },
+		  [2] = { soft_fpu_ldmxcsr, D_MEM, 2 },
+		  [3] = { soft_fpu_stmxcsr, D_MEM | D_W, 3 },
+		  [5] = { soft_dmov_nop, 0, 5 },
 		  [6] = { soft_dmov_nop, 0, 6 },
 		  [7] = { soft_dmov_nop, 0, 7 } },
 };

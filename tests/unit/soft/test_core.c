@@ -239,7 +239,7 @@ static void test_fault_ud(void **state)
 	static const uint8_t lock_cmp[] = { 0xf0, 0x39, 0x03 };
 	static const uint8_t lea_reg[] = { 0x8d, 0xc0 };
 	static const uint8_t sse[] = { 0x0f, 0x28, 0xc1 };
-	static const uint8_t x87[] = { 0xd9, 0xe8 };
+	static const uint8_t x87[] = { 0xd9, 0xd1 }; /* reserved x87 form */
 	static const uint8_t aam[] = { 0xd4, 0x0a };
 
 	expect_fault64(ud2, sizeof(ud2), V_UD, 1, -1);
