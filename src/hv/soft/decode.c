@@ -7,9 +7,9 @@
  * bytes into a struct soft_insn with everything a handler needs, so the
  * handlers never look at instruction bytes.
  *
- * Encodings the CPU does not implement (x87, MMX, SSE, AVX and the rest
- * of the extension maps) are still decoded to their full length, then
- * given the #UD handler, so adding them later touches only the tables.
+ * Encodings the CPU does not implement (AVX, SSE3 and the rest of the
+ * extension maps) are still decoded to their full length, then given the
+ * #UD handler, so adding them later touches only the tables.
  */
 #include <string.h>
 
@@ -17,6 +17,7 @@
 #include "hv/soft/decode.h"
 #include "hv/soft/fast.h"
 #include "hv/soft/fpu.h"
+#include "hv/soft/simd.h"
 #include "hv/soft/ops.h"
 
 /* Table flags. */
@@ -81,6 +82,9 @@ enum dec_grp { G_NONE, G1, G1A, G2, G3, G4, G5, G11, G6, G7, G8, G9, G15,
 /* Entries that decode a ModRM (and maybe an imm8) and raise #UD. */
 #define UDM { NULL, D_M, 0 }
 #define UDMI { NULL, D_M | IMK(IM_BU), 0 }
+/* MMX/SSE forms (sse.c sorts out prefixes and invalid ones). */
+#define SSEM { soft_sse_exec, D_M, 0 }
+#define SSEI { soft_sse_exec, D_M | D_W | IMK(IM_BU), 0 }
 
 static const struct dec_op dec_map1[256] = {
 	ALU_ROW(0x00, ALU_ADD),
@@ -230,26 +234,27 @@ static const struct dec_op dec_map2[256] = {
 	[0x09] = { soft_sysop_invd, 0, 0 },
 	[0x0d] = { soft_dmov_nop, D_M, 0 }, /* PREFETCH hints */
 	[0x0f] = UDMI,			    /* 3DNow!: ModRM, then imm8 */
-	ROW8(0x10, NULL, D_M, 0),
+	ROW8(0x10, soft_sse_exec, D_M | D_W, 0),
 	ROW8(0x18, soft_dmov_nop, D_M, 0), /* hints and multi-byte NOP */
 	[0x20] = { soft_sysop_mov_cr, D_M | D_REGM | D_END, 0 },
 	[0x21] = { soft_sysop_mov_dr, D_M | D_REGM | D_END, 0 },
 	[0x22] = { soft_sysop_mov_cr, D_M | D_REGM | D_END, 1 },
 	[0x23] = { soft_sysop_mov_dr, D_M | D_REGM | D_END, 1 },
-	ROW8(0x28, NULL, D_M, 0),
+	ROW8(0x28, soft_sse_exec, D_M | D_W, 0),
 	[0x30] = { soft_sysop_wrmsr, D_END, 0 },
 	[0x31] = { soft_sysop_rdtsc, 0, 0 },
 	[0x32] = { soft_sysop_rdmsr, 0, 0 },
 	[0x34] = { soft_sysop_sysenter, D_END, 0 },
 	[0x35] = { soft_sysop_sysexit, D_END, 0 },
 	ROWCC(0x40, soft_dmov_cmov, D_M),
-	ROW8(0x50, NULL, D_M, 0),
-	ROW8(0x58, NULL, D_M, 0),
-	ROW8(0x60, NULL, D_M, 0),
-	ROW8(0x68, NULL, D_M, 0),
-	[0x70] = UDMI, [0x71] = UDMI, [0x72] = UDMI, [0x73] = UDMI,
-	[0x74] = UDM, [0x75] = UDM, [0x76] = UDM, /* 0x77 EMMS: no ModRM */
-	ROW8(0x78, NULL, D_M, 0),
+	ROW8(0x50, soft_sse_exec, D_M, 0),
+	ROW8(0x58, soft_sse_exec, D_M, 0),
+	ROW8(0x60, soft_sse_exec, D_M, 0),
+	ROW8(0x68, soft_sse_exec, D_M, 0),
+	[0x70] = SSEI, [0x71] = SSEI, [0x72] = SSEI, [0x73] = SSEI,
+	[0x74] = SSEM, [0x75] = SSEM, [0x76] = SSEM,
+	[0x77] = { soft_fpu_emms, 0, 0 },
+	ROW8(0x78, soft_sse_exec, D_M | D_W, 0),
 	ROWCC(0x80, soft_branch_jcc, IMK(IM_JZ) | D_F64 | D_BR),
 	ROWCC(0x90, soft_dmov_setcc, D_M | D_EB | D_W),
 	[0xa0] = { soft_stack_push_sreg, D_D64 | D_W, S_FS },
@@ -282,16 +287,16 @@ static const struct dec_op dec_map2[256] = {
 	[0xbf] = { soft_dmov_movsx, D_M, 0 },
 	[0xc0] = { soft_lock_xadd, D_M | D_B | D_LK | D_W, 0 },
 	[0xc1] = { soft_lock_xadd, D_M | D_LK | D_W, 0 },
-	[0xc2] = UDMI, [0xc3] = UDM, [0xc4] = UDMI, [0xc5] = UDMI,
-	[0xc6] = UDMI,
+	[0xc2] = SSEI, [0xc3] = { soft_sse_exec, D_M | D_W, 0 },
+	[0xc4] = SSEI, [0xc5] = SSEI, [0xc6] = SSEI,
 	[0xc7] = { NULL, D_M | D_GRP, G9 },
 	ROW8(0xc8, soft_shift_bswap, D_OPR, 0),
-	ROW8(0xd0, NULL, D_M, 0),
-	ROW8(0xd8, NULL, D_M, 0),
-	ROW8(0xe0, NULL, D_M, 0),
-	ROW8(0xe8, NULL, D_M, 0),
-	ROW8(0xf0, NULL, D_M, 0),
-	ROW8(0xf8, NULL, D_M, 0), /* 0F FF: UD0 */
+	ROW8(0xd0, soft_sse_exec, D_M | D_W, 0),
+	ROW8(0xd8, soft_sse_exec, D_M, 0),
+	ROW8(0xe0, soft_sse_exec, D_M | D_W, 0),
+	ROW8(0xe8, soft_sse_exec, D_M, 0),
+	ROW8(0xf0, soft_sse_exec, D_M | D_W, 0),
+	ROW8(0xf8, soft_sse_exec, D_M, 0), /* 0F FF: UD0 (#UD there) */
 };
 
 /* Group tables, indexed by ModRM.reg; flags add to the opcode's. */
@@ -646,6 +651,7 @@ segp:
 	if (d.shortage)
 		return -1;
 	in->len = (uint8_t)d.pos;
+	in->pfx66 = (uint8_t)opsz;
 	in->sub = op.sub;
 	in->fn = op.fn;
 	if (op.f & D_END)

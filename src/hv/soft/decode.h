@@ -54,6 +54,7 @@ struct soft_insn {
 	uint8_t flags;	 /* I_* */
 	uint8_t rex;
 	uint8_t segovr;	 /* a segment override was given */
+	uint8_t pfx66;	 /* a 66 prefix was given (SSE's mandatory prefix) */
 };
 
 /* Decodes the instruction at linear `lin`; `p`/`avail` are bytes already
