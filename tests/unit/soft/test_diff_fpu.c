@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -167,6 +168,10 @@ static void run_case(struct fcase *c)
 	memcpy(xcode, c->code, c->len);
 	xcode[c->len] = 0xc3;
 	nat.code = (uint64_t)(uintptr_t)xcode;
+	if (getenv("DIFF_FPU_TRACE"))
+		fprintf(stderr, "%s %02x %02x %02x %02x %02x %02x\n", c->name,
+			c->code[0], c->code[1], c->code[2], c->code[3],
+			c->code[4], c->code[5]);
 	diff_fpu_native_run(&nat);
 	memcpy(mem_nat, buf, BUF_LEN);
 
@@ -347,6 +352,152 @@ static void test_fx_forms(void **state)
 	assert_int_equal(nfail, before);
 }
 
+/* ---- MMX/SSE/SSE2 ---- */
+
+#define XR 0x100	/* register form only */
+#define XM 0x200	/* memory form only */
+#define XI 0x400	/* imm8 follows */
+#define XS 0x800	/* shift group: ModRM.reg picks the shift */
+
+static const uint16_t sse_none[] = {
+	0x10, 0x11, 0x12, 0x13 | XM, 0x14, 0x15, 0x16, 0x17 | XM, 0x28, 0x29, 0x2a,
+	0x2b | XM, 0x2c, 0x2d, 0x2e, 0x2f, 0x50 | XR, 0x51, 0x52, 0x53, 0x54,
+	0x55, 0x56, 0x57, 0x58, 0x59, 0x5a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f,
+	0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a,
+	0x6b, 0x6e, 0x6f, 0x70 | XI, 0x71 | XS, 0x72 | XS, 0x73 | XS, 0x74,
+	0x75, 0x76, 0x7e, 0x7f, 0xc2 | XI, 0xc3 | XM, 0xc4 | XI,
+	0xc5 | XI | XR, 0xc6 | XI, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd7 | XR,
+	0xd8, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf, 0xe0, 0xe1, 0xe2,
+	0xe3, 0xe4, 0xe5, 0xe7 | XM, 0xe8, 0xe9, 0xea, 0xeb, 0xec, 0xed,
+	0xee, 0xef, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7 | XR, 0xf8,
+	0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe,
+};
+static const uint16_t sse_66[] = {
+	0x10, 0x11, 0x12 | XM, 0x13 | XM, 0x14, 0x15, 0x16 | XM, 0x17 | XM,
+	0x28, 0x29, 0x2a, 0x2b | XM, 0x2c, 0x2d, 0x2e, 0x2f, 0x50 | XR,
+	0x51, 0x54, 0x55, 0x56, 0x57, 0x58, 0x59, 0x5a, 0x5b, 0x5c, 0x5d,
+	0x5e, 0x5f, 0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68,
+	0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f, 0x70 | XI, 0x71 | XS,
+	0x72 | XS, 0x73 | XS, 0x74, 0x75, 0x76, 0x7e, 0x7f, 0xc2 | XI,
+	0xc4 | XI, 0xc5 | XI | XR, 0xc6 | XI, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5,
+	0xd6, 0xd7 | XR, 0xd8, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf,
+	0xe0, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7 | XM, 0xe8, 0xe9,
+	0xea, 0xeb, 0xec, 0xed, 0xee, 0xef, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5,
+	0xf6, 0xf7 | XR, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe,
+};
+static const uint16_t sse_f3[] = {
+	0x10, 0x11, 0x2a, 0x2c, 0x2d, 0x51, 0x52, 0x53, 0x58, 0x59, 0x5a,
+	0x5b, 0x5c, 0x5d, 0x5e, 0x5f, 0x6f, 0x70 | XI, 0x7e, 0x7f,
+	0xc2 | XI, 0xd6 | XR, 0xe6,
+};
+static const uint16_t sse_f2[] = {
+	0x10, 0x11, 0x2a, 0x2c, 0x2d, 0x51, 0x58, 0x59, 0x5a, 0x5c, 0x5d,
+	0x5e, 0x5f, 0x70 | XI, 0xc2 | XI, 0xd6 | XR, 0xe6,
+};
+
+/* A float-ish 32-bit or 64-bit lane pattern, often an edge value. */
+static void rnd_lanes(uint8_t *p, unsigned n)
+{
+	for (unsigned i = 0; i < n; i += 4) {
+		uint32_t v = (uint32_t)rnd();
+
+		switch (rnd() % 10) {
+		case 0: v = 0; break;
+		case 1: v = 0x80000000u; break;
+		case 2: v = 0x7f800000u; break;
+		case 3: v = 0xff800000u; break;
+		case 4: v = 0x7fc00000u | (v & 0xffff); break;
+		case 5: v = 0x7f800001u | (v & 0x3fffff); break;
+		case 6: v &= 0x807fffffu; break;		/* denormal */
+		case 7: v = (v & 0x80ffffffu) | 0x3f000000u; break;
+		default: break;
+		}
+		memcpy(p + i, &v, 4);
+	}
+}
+
+static void sse_state(struct fcase *c)
+{
+	/* Every exception masked natively (an unmasked one would trap
+	 * the test): rounding, DAZ, FTZ and the sticky flags random. */
+	uint32_t mx = 0x1f80u | (uint32_t)(rnd() & 0x3f) |
+		      (uint32_t)(rnd() & 3) << 13 | (uint32_t)(rnd() & 0x8040);
+
+	memcpy(c->in.fx + FX_MXCSR, &mx, 4);
+	rnd_lanes(c->in.fx + FX_XMM0, 256);
+	for (unsigned i = 0; i < 8; i++)
+		if (rnd() & 1)
+			rnd_lanes(c->in.fx + FX_ST0 + 16 * i, 8);
+	rnd_lanes(mem0 + 0x800, 16);
+	c->in.gpr[R_DI] = BUF_PTR + 32;
+}
+
+static unsigned pick_nosp(void)
+{
+	unsigned r;
+
+	do
+		r = (unsigned)(rnd() % 16);
+	while (r == 4);
+	return r;
+}
+
+static void sse_forms(const uint16_t *ops, unsigned n, uint8_t pfx)
+{
+	struct fcase c;
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned op = ops[i] & 0xff, f = ops[i] & 0xff00;
+
+		for (unsigned k = 0; k < ROUNDS; k++) {
+			int mem = (f & XM) ? 1 : (f & (XR | XS)) ? 0 : (int)(rnd() & 1);
+			unsigned reg = pick_nosp(), rm = pick_nosp();
+			uint8_t rex = 0x40;
+
+			fcase_init(&c, "sse", 0);
+			sse_state(&c);
+			if (f & XS) {
+				static const uint8_t sh[] = { 2, 4, 6, 2, 6, 3, 7 };
+				unsigned nsh = op == 0x73 ? (pfx == 0x66 ? 4 : 2) : 3;
+
+				reg = op == 0x73 ? sh[3 + rnd() % nsh] : sh[rnd() % 3];
+			}
+			if (rnd() & 1)
+				rex |= 8;
+			if (reg & 8)
+				rex |= 4;
+			if (!mem && (rm & 8))
+				rex |= 1;
+			if (pfx)
+				c.code[c.len++] = pfx;
+			if (rex != 0x40 || (rnd() & 1))
+				c.code[c.len++] = rex;
+			c.code[c.len++] = 0x0f;
+			c.code[c.len++] = (uint8_t)op;
+			c.code[c.len++] = mem ? (uint8_t)(((reg & 7) << 3) | 6)
+					      : (uint8_t)(0xc0 | (reg & 7) << 3 | (rm & 7));
+			if (f & (XI | XS))
+				c.code[c.len++] = (uint8_t)(op == 0xc2 ? rnd() % 8 : rnd());
+			c.cmp_mem = 64;
+			run_case(&c);
+		}
+	}
+}
+
+static void test_sse_forms(void **state)
+{
+	unsigned before = nfail, n0 = ncases;
+
+	(void)state;
+	sse_forms(sse_none, sizeof(sse_none) / 2, 0);
+	sse_forms(sse_66, sizeof(sse_66) / 2, 0x66);
+	sse_forms(sse_f3, sizeof(sse_f3) / 2, 0xf3);
+	sse_forms(sse_f2, sizeof(sse_f2) / 2, 0xf2);
+	print_message("MMX/SSE/SSE2 forms: %u cases, %u failed\n",
+		      ncases - n0, nfail - before);
+	assert_int_equal(nfail, before);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -379,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_x87_reg_forms),
 		cmocka_unit_test(test_x87_mem_forms),
 		cmocka_unit_test(test_fx_forms),
+		cmocka_unit_test(test_sse_forms),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
