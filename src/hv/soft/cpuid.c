@@ -25,7 +25,7 @@
 #include "hv/soft/sys.h"
 
 /* ---- leaf 1 EDX: one line per bit ---- */
-#define C1D_FPU (0u << 0)    /* x87: not yet (x87/SSE issue) */
+#define C1D_FPU (1u << 0)    /* x87 (x87.c, on the host's x87 unit) */
 #define C1D_VME (0u << 1)    /* CR4.VME: not implemented */
 #define C1D_DE (1u << 2)     /* DR4/DR5 alias only without CR4.DE */
 #define C1D_PSE (1u << 3)    /* 4 MiB pages in 32-bit paging */
@@ -43,10 +43,10 @@
 #define C1D_PAT (1u << 16)   /* PAT MSR: stored */
 #define C1D_PSE36 (0u << 17) /* not advertised */
 #define C1D_CLFSH (1u << 19) /* CLFLUSH (core: 0F AE /7, no caches) */
-#define C1D_MMX (0u << 23)   /* not yet (x87/SSE issue) */
-#define C1D_FXSR (0u << 24)  /* not yet (x87/SSE issue) */
-#define C1D_SSE (0u << 25)   /* not yet (x87/SSE issue) */
-#define C1D_SSE2 (0u << 26)  /* not yet (x87/SSE issue) */
+#define C1D_MMX (1u << 23)   /* MMX (sse.c) */
+#define C1D_FXSR (1u << 24)  /* FXSAVE/FXRSTOR, CR4.OSFXSR (fpu.c) */
+#define C1D_SSE (1u << 25)   /* SSE (sse.c, simdops.c) */
+#define C1D_SSE2 (1u << 26)  /* SSE2 (sse.c, simdops.c) */
 #define C1D_HTT (0u << 28)   /* one logical processor per package */
 #define CPUID_1_EDX                                                    \
 	(C1D_FPU | C1D_VME | C1D_DE | C1D_PSE | C1D_TSC | C1D_MSR |     \
@@ -55,7 +55,7 @@
 	 C1D_CLFSH | C1D_MMX | C1D_FXSR | C1D_SSE | C1D_SSE2 | C1D_HTT)
 
 /* ---- leaf 1 ECX ---- */
-#define C1C_SSE3 (0u << 0)	/* not yet (x87/SSE issue) */
+#define C1C_SSE3 (0u << 0)	/* SSE3: not implemented (#UD) */
 #define C1C_CX16 (1u << 13)	/* CMPXCHG16B (core) */
 #define C1C_POPCNT (0u << 23)	/* not advertised */
 #define C1C_X2APIC (0u << 21)	/* xAPIC only */
