@@ -125,7 +125,7 @@ static void test_mf(void **state)
 	assert_true(fpu_get16(c, FX_FSW) & 4);
 	/* Still pending: the next x87 instruction faults too; FNCLEX
 	 * clears it. */
-	assert_int_equal(RUN(clex + 2, 0, 0, 0), V_MF);
+	assert_int_equal(run64(clex + 2, 1, 0, 0, 0), V_MF);
 	assert_int_equal(RUN(clex, 0, 0, 0), NOFAULT);
 	/* With CR0.NE clear the pending exception is ignored. */
 	soft_fpu_init_x87(c);
