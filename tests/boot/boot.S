@@ -69,6 +69,12 @@ start:
 1:	sti
 	cld
 	movb	%dl, drive
+	/* SeaBIOS's serial console holds back the end of "Booting from
+	 * ...": it goes out on a timer tick. Wait three ticks (IRQ 0 every
+	 * ~55 ms) so it is not interleaved with our lines. */
+	hlt
+	hlt
+	hlt
 
 	/* COM1: 8 data bits, no parity, 1 stop bit. */
 	movw	$COM1 + 3, %dx
