@@ -94,7 +94,9 @@ static void sse_src(struct soft_cpu *cpu, const struct soft_insn *in,
 
 static uint32_t sse_mx_in(const struct soft_cpu *cpu)
 {
-	return (fpu_get32(cpu, FX_MXCSR) & ~0x3fu) | 0x1f80u;
+	/* Masked here (sse_mx_out does the guest's masks); reserved bits
+	 * never reach the host's LDMXCSR. */
+	return (fpu_get32(cpu, FX_MXCSR) & FPU_MXCSR_MASK & ~0x3fu) | 0x1f80u;
 }
 
 /* Merges the flags an operation raised; an unmasked one faults. */

@@ -142,6 +142,8 @@ void soft_x87_exec(struct soft_cpu *cpu, const struct soft_insn *in)
 	fcw = fpu_get16(cpu, FX_FCW);
 	nfsw = fsw & (uint16_t)~(FSW_EXC | FSW_SF | FSW_ES | FSW_B);
 	memcpy(img + FX_FSW, &nfsw, 2);
+	/* Whatever wrote cpu->fxsave, the host's FXRSTOR must not #GP. */
+	img[FX_MXCSR + 2] = img[FX_MXCSR + 3] = 0;
 	fl = (soft_get_rflags(cpu) & F_ARITH) | F_1;
 #if X87_HOST
 	soft_x87_host_run(img, idx, mem, &fl);
