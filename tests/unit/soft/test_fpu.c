@@ -149,6 +149,35 @@ static void test_fx_align_mxcsr(void **state)
 	assert_int_equal(RUN(ldmxcsr, 0, 0, OSFX), V_GP);
 }
 
+/* Legacy SSE: 16-byte memory operands are aligned (#GP(0)) but for
+ * MOVUPS/MOVUPD/MOVDQU; scalar and 64-bit ones never are. */
+static void test_sse_align(void **state)
+{
+	static const uint8_t movaps[] = { 0x0f, 0x28, 0x46, 0x08 };
+	static const uint8_t movups[] = { 0x0f, 0x10, 0x46, 0x08 };
+	static const uint8_t movdqu[] = { 0xf3, 0x0f, 0x6f, 0x46, 0x08 };
+	static const uint8_t movdqa[] = { 0x66, 0x0f, 0x7f, 0x46, 0x08 };
+	static const uint8_t addps[] = { 0x0f, 0x58, 0x46, 0x08 };
+	static const uint8_t paddb[] = { 0x66, 0x0f, 0xfc, 0x46, 0x08 };
+	static const uint8_t addss[] = { 0xf3, 0x0f, 0x58, 0x46, 0x01 };
+	static const uint8_t movhps[] = { 0x0f, 0x16, 0x46, 0x03 };
+	static const uint8_t addps_ok[] = { 0x0f, 0x58, 0x46, 0x10 };
+	static const uint8_t lock_addps[] = { 0xf0, 0x0f, 0x58, 0xc1 };
+
+	(void)state;
+	memset(env->ram + DATA, 0, 64);
+	assert_int_equal(RUN(movaps, 0, 0, OSFX), V_GP);
+	assert_int_equal(RUN(movups, 0, 0, OSFX), NOFAULT);
+	assert_int_equal(RUN(movdqu, 0, 0, OSFX), NOFAULT);
+	assert_int_equal(RUN(movdqa, 0, 0, OSFX), V_GP);
+	assert_int_equal(RUN(addps, 0, 0, OSFX), V_GP);
+	assert_int_equal(RUN(paddb, 0, 0, OSFX), V_GP);
+	assert_int_equal(RUN(addss, 0, 0, OSFX), NOFAULT);
+	assert_int_equal(RUN(movhps, 0, 0, OSFX), NOFAULT);
+	assert_int_equal(RUN(addps_ok, 0, 0, OSFX), NOFAULT);
+	assert_int_equal(RUN(lock_addps, 0, 0, OSFX), V_UD);
+}
+
 static void test_fx_roundtrip(void **state)
 {
 	/* fxsave64 [rsi]; fninit; pxor xmm3, xmm3; fxrstor64 [rsi] */
@@ -225,6 +254,7 @@ int main(void)
 		cmocka_unit_test(test_xm),
 		cmocka_unit_test(test_mf),
 		cmocka_unit_test(test_fx_align_mxcsr),
+		cmocka_unit_test(test_sse_align),
 		cmocka_unit_test(test_fx_roundtrip),
 		cmocka_unit_test(test_mmx_transition),
 	};
