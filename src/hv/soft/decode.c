@@ -652,6 +652,7 @@ segp:
 		return -1;
 	in->len = (uint8_t)d.pos;
 	in->pfx66 = (uint8_t)opsz;
+	in->modrm = modrm;
 	in->sub = op.sub;
 	in->fn = op.fn;
 	if (op.f & D_END)

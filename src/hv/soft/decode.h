@@ -55,6 +55,7 @@ struct soft_insn {
 	uint8_t rex;
 	uint8_t segovr;	 /* a segment override was given */
 	uint8_t pfx66;	 /* a 66 prefix was given (SSE's mandatory prefix) */
+	uint8_t modrm;	 /* the ModRM byte as encoded (x87's FOP) */
 };
 
 /* Decodes the instruction at linear `lin`; `p`/`avail` are bytes already

@@ -10,8 +10,7 @@
  *
  * FISTTP (SSE3) is #UD: SSE3 is not advertised. The undocumented aliases
  * (FSTP1, FXCH4, FCOM2, FCOMP3, FCOMP5, FFREEP, FXCH7, FSTP8/9) are #UD.
- * FOP for a memory form holds the ModRM's mod and reg (rm is not kept by
- * the decoder); FCS/FDS are not kept (stored as 0).
+ * FCS/FDS are not kept (stored as 0, as CPUs that deprecate them do).
  */
 #include "hv/soft/fpu.h"
 
@@ -108,8 +107,7 @@ static int x87_sets_eflags(unsigned opc, unsigned modrm)
 void soft_x87_exec(struct soft_cpu *cpu, const struct soft_insn *in)
 {
 	unsigned opc = in->op & 7, reg = in->reg & 7;
-	unsigned modrm = in->mod == 3 ? 0xc0u | (reg << 3) | (in->rm & 7u)
-				      : ((unsigned)in->mod << 6) | (reg << 3);
+	unsigned modrm = in->modrm;
 	uint8_t img[512] __attribute__((aligned(16)));
 	uint8_t mem[16] = { 0 };
 	struct x87_memop mop = { 0, 0 };
@@ -161,9 +159,17 @@ void soft_x87_exec(struct soft_cpu *cpu, const struct soft_insn *in)
 	memcpy(cpu->fxsave + FX_ST0, img + FX_ST0, 128);
 	fpu_set16(cpu, FX_FSW, nfsw);
 	fpu_set16(cpu, FX_FOP, (uint16_t)((opc << 8) | modrm));
-	fpu_set64(cpu, FX_FIP, cpu->ip_start);
-	if (in->mod != 3)
-		fpu_set64(cpu, FX_FDP, ea);
+	/* Real and virtual-8086 modes keep 20-bit linear pointers (their
+	 * environment layouts have no selectors). */
+	if (cpu->mode == M_REAL || cpu->mode == M_VM86) {
+		fpu_set64(cpu, FX_FIP, cpu->seg[S_CS].base + cpu->ip_start);
+		if (in->mod != 3)
+			fpu_set64(cpu, FX_FDP, cpu->seg[in->seg].base + ea);
+	} else {
+		fpu_set64(cpu, FX_FIP, cpu->ip_start);
+		if (in->mod != 3)
+			fpu_set64(cpu, FX_FDP, ea);
+	}
 	if (x87_sets_eflags(opc, modrm))
 		soft_set_rflags(cpu, (soft_get_rflags(cpu) & ~(uint64_t)F_ARITH) |
 				     (fl & F_ARITH));

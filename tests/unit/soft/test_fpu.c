@@ -215,6 +215,64 @@ static void test_fx_roundtrip(void **state)
 	assert_int_equal(fpu_get16(c, FX_FSW), 0x3800);
 }
 
+/* FNSTENV then FNINIT then FLDENV restores FIP/FOP/FDP, in each of the
+ * four layouts: real mode 16/32-bit, protected mode 16/32-bit. */
+static void test_env_layouts(void **state)
+{
+	/* fld dword [si/esi]; fnstenv [si/esi]; fninit; fldenv [si/esi] */
+	static const uint8_t r16[] = { 0xd9, 0x04, 0xd9, 0x34, 0xdb, 0xe3,
+				       0xd9, 0x24 };
+	static const uint8_t r32[] = { 0xd9, 0x04, 0x66, 0xd9, 0x34, 0xdb,
+				       0xe3, 0x66, 0xd9, 0x24 };
+	static const uint8_t p32[] = { 0xd9, 0x06, 0xd9, 0x36, 0xdb, 0xe3,
+				       0xd9, 0x26 };
+	static const uint8_t p16[] = { 0xd9, 0x06, 0x66, 0xd9, 0x36, 0xdb,
+				       0xe3, 0x66, 0xd9, 0x26 };
+	struct {
+		const uint8_t *code;
+		size_t len;
+		int real;
+		unsigned envlen;
+	} t[] = {
+		{ r16, sizeof(r16), 1, 14 }, { r32, sizeof(r32), 1, 28 },
+		{ p32, sizeof(p32), 0, 28 }, { p16, sizeof(p16), 0, 14 },
+	};
+	struct soft_cpu *c = env->cpu;
+	const uint64_t at = 0x8000, data = 0x9000;
+	uint8_t buf[32];
+
+	(void)state;
+	for (unsigned i = 0; i < 4; i++) {
+		if (t[i].real)
+			cenv_real(env, c);
+		else
+			cenv_prot32(env, c);
+		soft_fpu_init_x87(c);
+		memset(env->ram + data, 0, 64);
+		memcpy(env->ram + data, &(float){ 2.5f }, 4);
+		c->gpr[R_SI] = data;
+		c->gpr[R_AX] = NOFAULT;
+		memcpy(buf, t[i].code, t[i].len);
+		buf[t[i].len] = 0xf4;
+		cenv_load(env, c, at, buf, t[i].len + 1);
+		assert_int_equal(cenv_run(env, c), SOFT_EXIT_HLT);
+		assert_int_equal((uint8_t)c->gpr[R_AX], NOFAULT);
+		/* The FLD's pointers and opcode, its push (TOP 7, tag). */
+		assert_int_equal(fpu_get64(c, FX_FIP), at);
+		assert_int_equal(fpu_get64(c, FX_FDP), data);
+		/* (The 16-bit protected-mode layout has no FOP.) */
+		assert_int_equal(fpu_get16(c, FX_FOP) & 0x7ff,
+				 i == 3 ? 0 : 0x100u | t[i].code[1]);
+		assert_int_equal((fpu_get16(c, FX_FSW) >> 11) & 7, 7);
+		assert_int_equal(c->fxsave[FX_FTW], 0x80);
+		/* FNSTENV masked everything; FLDENV brought FCW back. */
+		assert_int_equal(fpu_get16(c, FX_FCW), 0x037f);
+		/* The full tag word: ST(0) valid, the others empty. */
+		assert_int_equal(env->ram[data + (t[i].envlen == 14 ? 4 : 8)], 0xff);
+		assert_int_equal(env->ram[data + (t[i].envlen == 14 ? 5 : 9)], 0x3f);
+	}
+}
+
 static void test_mmx_transition(void **state)
 {
 	/* fld1 (TOP 7); movq mm0, mm1; emms */
@@ -256,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_fx_align_mxcsr),
 		cmocka_unit_test(test_sse_align),
 		cmocka_unit_test(test_fx_roundtrip),
+		cmocka_unit_test(test_env_layouts),
 		cmocka_unit_test(test_mmx_transition),
 	};
 
