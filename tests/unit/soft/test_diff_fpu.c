@@ -127,6 +127,7 @@ struct fcase {
 	uint8_t code[8];
 	unsigned len;
 	unsigned cmp_mem;	/* bytes of memory compared at BUF_PTR, or all */
+	unsigned skip_at, skip_len; /* bytes at BUF_PTR + skip_at not compared */
 	struct fdiff_state in;
 };
 
@@ -192,6 +193,14 @@ static void run_case(struct fcase *c)
 		bad = 1;
 	}
 	memcpy(soft_fx, cpu->fxsave, 512);
+	memset(mem_nat + 0x800 + c->skip_at, 0, c->skip_len);
+	memset(buf + 0x800 + c->skip_at, 0, c->skip_len);
+	if (c->skip_len) {
+		/* The host's MXCSR_MASK may have bits beyond ours (AMD's MM
+		 * bit 17); ours is the Intel one, 0xffff. */
+		memset(mem_nat + 0x800 + FX_MXCSR_MASK, 0, 4);
+		memset(buf + 0x800 + FX_MXCSR_MASK, 0, 4);
+	}
 	fx_norm(soft_fx);
 	fx_norm(nat.fx);
 	for (int r = 0; r < 16 && !bad; r++)
@@ -203,7 +212,12 @@ static void run_case(struct fcase *c)
 		bad = 1;
 	if (!bad && (c->cmp_mem ? memcmp(mem_nat + 0x800, buf + 0x800, c->cmp_mem)
 				: memcmp(mem_nat, buf, BUF_LEN))) {
-		print_message("%s: memory differs\n", c->name);
+		for (unsigned j = 0; j < BUF_LEN; j++)
+			if (mem_nat[j] != buf[j]) {
+				print_message("%s: memory differs at +%#x: %02x %02x\n",
+					      c->name, j, mem_nat[j], buf[j]);
+				break;
+			}
 		bad = 1;
 	}
 	if (bad) {
@@ -332,8 +346,9 @@ static void test_fx_forms(void **state)
 			memcpy(c.code, codes[i], lens[i]);
 			c.len = lens[i];
 			if (i == 0) {
-				/* Not FIP/FDP/FOP (bytes 6-23). */
-				c.cmp_mem = 6;
+				/* Not FOP/FIP/FDP (bytes 6-23). */
+				c.skip_at = 6;
+				c.skip_len = 18;
 			} else if (i == 1 || i == 2) {
 				uint32_t mx = 0x1f80 ^ (uint32_t)(rnd() & 0xffbf);
 
