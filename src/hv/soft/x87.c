@@ -145,6 +145,8 @@ void soft_x87_exec(struct soft_cpu *cpu, const struct soft_insn *in)
 	fl = (soft_get_rflags(cpu) & F_ARITH) | F_1;
 #if X87_HOST
 	soft_x87_host_run(img, idx, mem, &fl);
+#else
+	(void)idx;
 #endif
 	memcpy(&nfsw, img + FX_FSW, 2);
 	/* A store is skipped on an unmasked exception other than precision,
