@@ -23,16 +23,25 @@ static long kmsg_field(const char *rec, const char *key)
 	return end == p ? -1 : v;
 }
 
-int kmsg_seccomp_syscall(uid_t uid, char *name, size_t len)
+int kmsg_mark(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int kmsg_seccomp_syscall(int fd, uid_t uid, char *name, size_t len)
 {
 	char rec[2048];
 	long nr = -1;
 	char *s;
-	int fd;
 
-	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return -EBADF;
 	for (;;) {
 		ssize_t n = read(fd, rec, sizeof(rec) - 1);
 
@@ -47,7 +56,6 @@ int kmsg_seccomp_syscall(uid_t uid, char *name, size_t len)
 			continue;
 		nr = kmsg_field(rec, " syscall=");
 	}
-	close(fd);
 	if (nr < 0)
 		return -ENOENT;
 	s = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, (int)nr);

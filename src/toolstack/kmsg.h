@@ -12,10 +12,18 @@
 #include <sys/types.h>
 
 /*
- * kmsg_seccomp_syscall - finds the newest seccomp record for `uid` in
- * /dev/kmsg and writes the syscall's name (e.g. "socket") into name.
- * Returns the syscall number, or -errno (-ENOENT: no record).
+ * kmsg_mark - opens /dev/kmsg positioned after its newest record: reading
+ * it later yields only what the kernel logged since. Returns the fd
+ * (O_CLOEXEC, non-blocking) or -1.
  */
-int kmsg_seccomp_syscall(uid_t uid, char *name, size_t len);
+int kmsg_mark(void);
+
+/*
+ * kmsg_seccomp_syscall - finds the newest seccomp record for `uid` among
+ * the records after `mark` (from kmsg_mark) and writes the syscall's name
+ * (e.g. "socket") into name. Returns the syscall number, or -errno
+ * (-ENOENT: no record; the kernel rate-limits them).
+ */
+int kmsg_seccomp_syscall(int mark, uid_t uid, char *name, size_t len);
 
 #endif

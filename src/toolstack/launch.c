@@ -23,6 +23,7 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "toolstack/kmsg.h"
 #include "jail/cgroup.h"
 #include "jail/jail.h"
 #include "jail/reaper.h"
@@ -412,6 +413,10 @@ static int launch_spawn(struct launch_domain *d, struct launch_proc *p,
 		for (i = 0; i < set.nr; i++)
 			spec->cgroup_procs[i] = set.procs[i];
 	}
+	if (p->kmsg_fd >= 0)
+		close(p->kmsg_fd);
+	p->kmsg_fd = kmsg_mark();
+	p->seccomp_syscall[0] = 0;
 	r = jail_spawn(spec, &p->pid, &p->pidfd, err, errlen);
 	close(logp[1]);
 	if (r)
@@ -885,9 +890,9 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 			launch_state(d, "weaken %s\n", domcfg_weaken_names[i]);
 	d->ctl_fd = d->console_fd = -1;
 	d->nr_logs = 0;
-	d->hv.pidfd = -1;
+	d->hv.pidfd = d->hv.kmsg_fd = -1;
 	for (i = 0; i < LAUNCH_MAX_DMS; i++)
-		d->dms[i].pidfd = -1;
+		d->dms[i].pidfd = d->dms[i].kmsg_fd = -1;
 	/* First of all: a domain that wants KVM and cannot have it fails
 	 * before anything is created. */
 	r = launch_accel(d, &f, err, errlen);
@@ -952,6 +957,18 @@ void launch_domain_kill(struct launch_domain *d)
 		launch_proc_kill(&d->dms[i]);
 }
 
+const char *launch_proc_seccomp(struct launch_proc *p)
+{
+	/* The audit record is logged before the process is gone; only
+	 * records after this process's spawn are looked at. */
+	if (!p->seccomp_syscall[0] && p->exited &&
+	    p->wstatus_code == CLD_KILLED && p->wstatus == SIGSYS)
+		(void)kmsg_seccomp_syscall(p->kmsg_fd, p->uid,
+					   p->seccomp_syscall,
+					   sizeof(p->seccomp_syscall));
+	return p->seccomp_syscall[0] ? p->seccomp_syscall : NULL;
+}
+
 static void launch_proc_reap(struct launch_proc *p)
 {
 	siginfo_t si;
@@ -968,6 +985,10 @@ static void launch_proc_reap(struct launch_proc *p)
 	}
 	close(p->pidfd);
 	p->pidfd = -1;
+	(void)launch_proc_seccomp(p);
+	if (p->kmsg_fd >= 0)
+		close(p->kmsg_fd);
+	p->kmsg_fd = -1;
 }
 
 void launch_domain_reap(struct launch_domain *d)

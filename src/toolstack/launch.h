@@ -26,10 +26,22 @@ struct launch_proc {
 	pid_t pid;
 	int pidfd;
 	uid_t uid;
+	/* /dev/kmsg opened at its end just before the spawn, so a seccomp
+	 * kill's audit record found there is this process's own (uids are
+	 * reused by later domains with the same domid); and what it named. */
+	int kmsg_fd;
+	char seccomp_syscall[32];
 	int exited;
 	int wstatus_code; /* CLD_EXITED / CLD_KILLED ... */
 	int wstatus;
 };
+
+/*
+ * launch_proc_seccomp - for a process killed by its seccomp filter, the
+ * name of the syscall the kernel's audit record names (read once, from
+ * the records logged since the spawn), or NULL when there is none.
+ */
+const char *launch_proc_seccomp(struct launch_proc *p);
 
 struct launch_domain {
 	unsigned domid;

@@ -150,7 +150,7 @@ static void monitor_event(struct monitor *m, const char *name,
 	control_event(&m->ctl, name, n > 0 ? w->buf : NULL);
 }
 
-static void monitor_describe_exit(const struct launch_proc *p, char *buf,
+static void monitor_describe_exit(struct launch_proc *p, char *buf,
 				  size_t len);
 
 /*
@@ -317,7 +317,7 @@ bad:
 	}
 }
 
-static void monitor_describe_exit(const struct launch_proc *p, char *buf,
+static void monitor_describe_exit(struct launch_proc *p, char *buf,
 				  size_t len)
 {
 	if (p->wstatus_code == CLD_EXITED)
@@ -325,10 +325,11 @@ static void monitor_describe_exit(const struct launch_proc *p, char *buf,
 			 p->wstatus);
 	else if (p->wstatus == SIGSYS) {
 		/* The kernel's audit record names the syscall (best effort:
-		 * the kernel rate-limits those records). */
-		char name[48];
+		 * the kernel rate-limits those records); launch_proc_reap
+		 * read it. */
+		const char *name = launch_proc_seccomp(p);
 
-		if (kmsg_seccomp_syscall(p->uid, name, sizeof(name)) >= 0)
+		if (name)
 			snprintf(buf, len,
 				 "%s killed: seccomp violation: %s(2)", p->tag,
 				 name);
