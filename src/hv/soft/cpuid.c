@@ -85,6 +85,20 @@
 /* The LAPIC timer's input clock (lapic.h: 1 ns per bus tick). */
 #define CPUID_CRYSTAL_KHZ 1000000u
 
+/*
+ * Leaf 0x15's TSC/crystal ratio in lowest terms: Linux computes
+ * crystal_khz * EBX / EAX in 32-bit arithmetic, so EBX = EAX = 1000000
+ * overflowed there and made it see a 3.567 MHz TSC.
+ */
+#define CPUID_TSC_GCD 1000000u
+#define CPUID_TSC_NUM (SOFT_TSC_KHZ / CPUID_TSC_GCD)
+#define CPUID_TSC_DEN (CPUID_CRYSTAL_KHZ / CPUID_TSC_GCD)
+_Static_assert(SOFT_TSC_KHZ % CPUID_TSC_GCD == 0 &&
+		       CPUID_CRYSTAL_KHZ % CPUID_TSC_GCD == 0,
+	       "leaf 0x15 ratio");
+_Static_assert((uint64_t)CPUID_CRYSTAL_KHZ * CPUID_TSC_NUM <= 0xffffffffull,
+	       "Linux multiplies crystal kHz by EBX in 32 bits");
+
 #define CPUID_MAX_BASIC 0x16u
 #define CPUID_MAX_EXT 0x80000008u
 #define CPUID_MAX_HV 0x40000010u
@@ -98,9 +112,10 @@ struct cpuid_leaf {
  * zeros; leaf 1 EBX and the string leaves are filled in cpuid(). */
 static const struct cpuid_leaf cpuid_table[] = {
 	{ 0x00000001, { CPUID_SIGNATURE, 0, CPUID_1_ECX, CPUID_1_EDX } },
-	/* crystal = the LAPIC bus clock, 1 GHz; TSC = crystal * EBX / EAX */
+	/* crystal = the LAPIC bus clock, 1 GHz; TSC = crystal * EBX / EAX,
+	 * the ratio in lowest terms (see CPUID_TSC_NUM) */
 	{ 0x00000015,
-	  { CPUID_CRYSTAL_KHZ, SOFT_TSC_KHZ, CPUID_CRYSTAL_KHZ * 1000u, 0 } },
+	  { CPUID_TSC_DEN, CPUID_TSC_NUM, CPUID_CRYSTAL_KHZ * 1000u, 0 } },
 	/* base and max frequency in MHz, bus 100 MHz */
 	{ 0x00000016, { SOFT_TSC_KHZ / 1000u, SOFT_TSC_KHZ / 1000u, 100, 0 } },
 	{ 0x40000010, { SOFT_TSC_KHZ, 0, 0, 0 } }, /* TSC kHz, bus kHz? */

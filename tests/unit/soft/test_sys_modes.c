@@ -406,6 +406,8 @@ static void test_cpuid(void **state)
 	cpuid(c, 0x15, r);
 	assert_int_equal(r[2], 1000000000u); /* the LAPIC's bus clock */
 	assert_int_equal((uint64_t)r[2] / 1000 * r[1] / r[0], SOFT_TSC_KHZ);
+	/* as Linux computes it: unsigned 32-bit, no overflow */
+	assert_int_equal((uint32_t)(r[2] / 1000 * r[1]) / r[0], SOFT_TSC_KHZ);
 	cpuid(c, 0x7fffffff, r); /* out of range: the highest basic leaf */
 	assert_int_equal(r[0], SOFT_TSC_KHZ / 1000);
 }
