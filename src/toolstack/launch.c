@@ -50,8 +50,11 @@ static const struct launch_dm_plan launch_ide_plan = {
 	.devs = { NULL /* piix3_ide spec, built per domain */ },
 	.grants = { "pci,0x9,0x9", "pio,0x1f0,0x1f7", "pio,0x3f6,0x3f6",
 		    "pio,0x170,0x177", "pio,0x376,0x376", "irq,14", "irq,15",
-		    /* where firmware places I/O BARs (BAR4: bus master) */
-		    "pio,0xc000,0xcfff" },
+		    /* BAR4 (bus master), wherever the guest places it in
+		     * the PCI I/O window the DSDT declares (0x0D00-0xFFFF):
+		     * SeaBIOS puts it at 0xC000, Linux without firmware at
+		     * 0x1000. No other DM holds ports there. */
+		    "pio,0xd00,0xffff" },
 	.disks = 1,
 };
 
