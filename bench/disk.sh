@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 #
 # scripts/bench disk - IDE disk throughput inside the guest, PIO and DMA,
-# safepc against QEMU on the same image and guest binary (DESIGN.md §9).
+# safepc against QEMU on the same image and guest binary (docs/performance.md).
 #
 # The guest tests/guest/bench_disk.c probes hda through the PIIX3 IDE
 # function and, for PIO and then for DMA: fills one buffer with a pattern

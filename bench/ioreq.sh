@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 #
 # scripts/bench ioreq - the cost of one guest port read served by a DM
-# (DESIGN.md §4.1, §9).
+# (docs/performance.md).
 #
 # The guest tests/guest/bench_ioreq.c does n=N `inb 0x3ff` (COM1 scratch
 # register) in a tight ring-0 loop and exits through port 0xF4.  Three VMMs

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# scripts/bench jail: the cost of building one jail (DESIGN §9: <= 5 ms per
+# scripts/bench jail: the cost of building one jail (docs/performance.md: <= 5 ms per
 # process). bench-jail spawns the real DM binary through the full DM jail
 # (cgroups, namespaces, empty root, rlimits, capabilities, uid change, exec
 # from an fd) N times and prints the median set-up time; the last line is

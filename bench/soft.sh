@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 #
-# scripts/bench soft - safepc's soft CPU (accel = "soft", DESIGN.md §10)
-# against QEMU's TCG and Bochs on the same guests (DESIGN.md §9).
+# scripts/bench soft - safepc's soft CPU (accel = "soft", docs/accel.md)
+# against QEMU's TCG and Bochs on the same guests (docs/performance.md).
 #
 # Five parts, each K rounds (default 3) with the order of the VMMs
 # alternating, medians over the rounds, ratios safepc / peer:

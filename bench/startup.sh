@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 #
 # scripts/bench startup - how fast a domain starts and how much memory its
-# processes take beside the guest's RAM (DESIGN.md §9), against QEMU.
+# processes take beside the guest's RAM (docs/performance.md), against QEMU.
 #
 # The guest is tests/guest/demo.elf: it prints "safepc demo guest", the
 # date and its devices, then powers off through ACPI (port 0x604); with

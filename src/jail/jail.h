@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The jail every guest-facing process starts in (DESIGN.md §5): its own
+ * The jail every guest-facing process starts in (docs/security.md): its own
  * uid and gid, no supplementary groups, new mount/pid/net/ipc/uts/cgroup
  * namespaces, an empty read-only root, no capabilities in any set, locked
  * securebits, no_new_privs, rlimits, exactly the manifest's fds, an empty

@@ -12,7 +12,7 @@
  *   - one slot per vCPU (synchronous requests, Xen's shared_iopage),
  *   - a ring of posted writes that need no answer (Xen's buf_ioreq).
  *
- * Slot state machine (DESIGN.md 4.1):
+ * Slot state machine (docs/protocol.md):
  *   NONE -hv-> READY -dm-> INPROCESS -dm-> RESP_READY -hv-> NONE
  * hv checks every state it sees while waiting; anything else is a DM fault.
  */

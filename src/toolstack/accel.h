@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * accel: which accelerator runs a domain's vCPUs (DESIGN.md 10). The
+ * accel: which accelerator runs a domain's vCPUs (docs/accel.md). The
  * config says "auto", "kvm" or "soft"; at each start the monitor probes
  * /dev/kvm (unless the config says "soft") and resolves the wish to KVM or
  * the soft CPU inside hv. Probing and choosing are apart, so the choice

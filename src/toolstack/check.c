@@ -1809,7 +1809,7 @@ static int check_alive(struct check_proc *p, pid_t monitor)
 	return 0;
 }
 
-/* Every row of one running process, in the order of DESIGN.md 5. */
+/* Every row of one running process, in the order of docs/security.md. */
 static void check_proc_all(struct check_domain *d, struct check_proc *p)
 {
 	check_creds(p);
@@ -1931,7 +1931,7 @@ static void check_usage(FILE *f)
 		"\n"
 		"Reads every process of the running domain DOMAIN (a name or a\n"
 		"domid) from /proc and prints each restriction of its jail\n"
-		"with PASS or FAIL (DESIGN.md section 5). Restrictions the\n"
+		"with PASS or FAIL (docs/security.md). Restrictions the\n"
 		"config gave up with jail_weaken FAIL too.\n"
 		"\n"
 		"  --json      print a JSON document instead of a table\n"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * safepc check: shows, restriction by restriction, whether the jail of
- * every process of a running domain holds (DESIGN.md §5). The monitor's
+ * every process of a running domain holds (docs/security.md). The monitor's
  * state file says what should hold; every verdict is read from /proc.
  */
 #ifndef SAFEPC_TOOLSTACK_CHECK_H

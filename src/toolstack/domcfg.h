@@ -36,12 +36,12 @@ enum domcfg_serial { DOMCFG_SERIAL_PTY, DOMCFG_SERIAL_NONE };
 
 enum domcfg_seccomp { DOMCFG_SECCOMP_KILL, DOMCFG_SECCOMP_LOG };
 
-/* Where the device models run (DESIGN.md 3): "split", the default, puts
+/* Where the device models run (docs/security.md): "split", the default, puts
  * the IDE controller in a DM process of its own and the chipset devices in
  * another; "single" puts them all in one DM. */
 enum domcfg_placement { DOMCFG_PLACEMENT_SPLIT, DOMCFG_PLACEMENT_SINGLE };
 
-/* Which accelerator runs the vCPUs (DESIGN.md 10): "auto", the default,
+/* Which accelerator runs the vCPUs (docs/accel.md): "auto", the default,
  * uses KVM where /dev/kvm opens and works and the soft CPU inside hv
  * elsewhere; the monitor resolves it at each start (toolstack/accel.h). */
 enum domcfg_accel { DOMCFG_ACCEL_AUTO, DOMCFG_ACCEL_KVM, DOMCFG_ACCEL_SOFT };

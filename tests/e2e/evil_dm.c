@@ -3,7 +3,7 @@
  * safepc-dm-evil: the real device model plus a hook that misbehaves on
  * purpose, for the malicious-DM tests (tests/e2e/malicious_dm.sh).
  *
- * The DM threat model (DESIGN.md 2) says a compromised DM can do anything
+ * The DM threat model (docs/security.md) says a compromised DM can do anything
  * its jail allows; these modes are the things hv must survive. Each mode
  * fires on the first synchronous request for port 0x3FF (the 16550's
  * scratch register: its posted writes go through the ring, the probe's

@@ -5,7 +5,7 @@
 # state, garbage, an out-of-range size or count, never answers, dies,
 # crashes, breaks its seccomp filter or abuses dm_op must make hv stop only
 # its own domain, with a clear one-line reason, within a bounded time, and
-# leave nothing behind (DESIGN.md 2 and 4.1).
+# leave nothing behind (docs/security.md, docs/protocol.md).
 #
 #   tests/e2e/malicious_dm.sh MODE BUILD_DIR
 #

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * safepc-dm-escape: the real device model plus attacks on its own jail,
- * for the escape suite (tests/escape/run, DESIGN.md 2 and 5).
+ * for the escape suite (tests/escape/run, docs/security.md).
  *
  * The threat model assumes a compromised DM: arbitrary code in this
  * process. Each attack is what such code would try, run from inside the

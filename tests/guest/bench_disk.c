@@ -19,7 +19,7 @@
  * clears the buffer, reads the sectors back and checks every byte.
  * Filling, clearing and checking run natively in ring 3 (run_user),
  * outside the clock; ring 0, where the transfers run, is emulated on the
- * development machine (DESIGN.md §8).
+ * development machine (docs/accel.md).
  *
  * The clock is the TSC, calibrated against 200 ms of PIT channel 2.  Per
  * mode the guest prints the totals over its passes

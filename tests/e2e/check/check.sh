@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# `safepc check` end to end (DESIGN.md 5): a real domain, its jails read
+# `safepc check` end to end (docs/security.md): a real domain, its jails read
 # from /proc.
 #
 #   tests/e2e/check/check.sh CASE BUILD_DIR

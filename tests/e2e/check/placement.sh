@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# DM placement with disks, end to end (DESIGN.md 3, dm_placement):
+# DM placement with disks, end to end (docs/security.md, dm_placement):
 #
 #   tests/e2e/check/placement.sh split|single BUILD_DIR
 #

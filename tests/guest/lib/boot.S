@@ -11,7 +11,7 @@
  *
  * Boot state (multiboot spec): EAX = 0x2BADB002, EBX = info, 32-bit
  * protected mode, flat segments, paging off, interrupts off.  32-bit paging
- * does not work on the development machine (DESIGN.md §8), so the stub goes
+ * does not work on the development machine (docs/accel.md), so the stub goes
  * straight to long mode: PAE tables identity-mapping 0-4 GiB with 2 MiB
  * pages (user-accessible, the top GiB uncached for the LAPIC/IOAPIC),
  * EFER.LME|SCE, CR0.PG, far jump.  Application processors come through

@@ -2,7 +2,7 @@
 /*
  * Interrupt entry and return, and the ring-3 helper, without `int n` and
  * `iretq`: on the development machine KVM's emulator cannot execute those
- * in protected or long mode (DESIGN.md §8), while exception and interrupt
+ * in protected or long mode (docs/accel.md), while exception and interrupt
  * delivery work.  Every sequence here is also architecturally valid, so the
  * same binary is right on ordinary hardware KVM.
  *

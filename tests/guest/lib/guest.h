@@ -9,7 +9,7 @@
  * exit(main()).  Programs normally end with `return report_summary();`.
  *
  * Ring 0 is emulated instruction by instruction on the development machine
- * (DESIGN.md §8), so ring-0 code stays small; run_user() runs heavy compute
+ * (docs/accel.md), so ring-0 code stays small; run_user() runs heavy compute
  * natively in ring 3 (compute only: ring 3 cannot do port I/O there).
  * All memory is user-accessible: this is a test harness, not an isolation
  * boundary.

@@ -2,7 +2,7 @@
 /*
  * Port I/O, MMIO and the few privileged instructions a test guest needs.
  * Everything here is a single instruction that KVM's instruction emulator
- * knows, so it is safe in the emulated ring 0 of DESIGN.md §8.
+ * knows, so it is safe in the emulated ring 0 of docs/accel.md.
  */
 #ifndef GUEST_IO_H
 #define GUEST_IO_H
