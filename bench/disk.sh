@@ -207,6 +207,7 @@ bench_disk() {
 				cfg=$BENCH_TMP/safepc-$r.cfg
 				cat >"$cfg" <<-CFG
 				name = "bench-disk-$$-$r"
+				accel = "kvm"
 				kernel = "$elf"
 				memory = 256
 				extra = "$extra"
@@ -302,6 +303,6 @@ bench_disk() {
 		'BEGIN { printf "%.1f", t / 1e6 }') s)"
 	awk -v a="${med[safepc,pio]}" -v b="${med[qemu,pio]}" \
 		-v c="${med[safepc,dma]}" -v d="${med[qemu,dma]}" 'BEGIN {
-		printf "disk: pio_ratio=%.2f dma_ratio=%.2f\n",
+		printf "disk: pio_ratio=%.2f dma_ratio=%.2f accel=safepc:kvm,qemu:kvm\n",
 			(b > 0 ? a / b : 0), (d > 0 ? c / d : 0) }'
 }

@@ -134,6 +134,7 @@ bench_ioreq() {
 	for n in "$n1" "$n2"; do
 		cat >"$BENCH_TMP/safepc-$n.cfg" <<-CFG
 		name = "bench-ioreq-$$-$n"
+		accel = "kvm"
 		kernel = "$elf"
 		memory = 64
 		extra = "n=$n"
@@ -281,6 +282,6 @@ bench_ioreq() {
 		'BEGIN { printf "%.1f", t / 1e6 }') s"
 	echo
 	awk -v a="${med[safepc]}" -v b="${med[floor]}" -v c="${med[qemu]}" 'BEGIN {
-		printf "ioreq: safepc_us=%.2f floor_us=%.2f qemu_us=%.2f ratio_floor=%.3f ratio_qemu=%.3f\n",
+		printf "ioreq: safepc_us=%.2f floor_us=%.2f qemu_us=%.2f ratio_floor=%.3f ratio_qemu=%.3f accel=safepc:kvm,qemu:kvm\n",
 			a, b, c, (b > 0 ? a / b : 0), (c > 0 ? a / c : 0) }'
 }

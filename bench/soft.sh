@@ -688,5 +688,6 @@ bench_soft() {
 	echo "accel: safepc=${SOFT_ACCEL_SEEN:-soft} qemu=tcg bochs=$bochs_acc"
 	echo "soft: cpu_ratio_tcg=${res[cpu]} cpu_ratio_bochs=${res[bochs]}" \
 		"pio_us=${res[pio_us]} pio_ratio_tcg=${res[pio]}" \
-		"disk_ratio_tcg=${res[disk]} boot_ratio_tcg=${res[boot]}"
+		"disk_ratio_tcg=${res[disk]} boot_ratio_tcg=${res[boot]}" \
+		"accel=safepc:${SOFT_ACCEL_SEEN:-soft},qemu:tcg,bochs:$bochs_acc"
 }

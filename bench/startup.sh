@@ -260,6 +260,7 @@ bench_startup() {
 				cfg=$BENCH_TMP/safepc-$r.cfg
 				cat >"$cfg" <<-CFG
 				name = "bench-startup-$$-$r"
+				accel = "kvm"
 				kernel = "$elf"
 				memory = 64
 				CFG
@@ -376,6 +377,6 @@ bench_startup() {
 	awk -v a="${med[safepc,fb]}" -v b="${med[qemu,fb]}" \
 		-v c="${med[safepc,ext]}" -v d="${med[qemu,ext]}" \
 		-v e="${med[safepc,rss]}" -v f="${med[qemu,rss]}" 'BEGIN {
-		printf "startup: first_byte_ratio=%.3f exit_ratio=%.3f rss_ratio=%.3f\n",
+		printf "startup: first_byte_ratio=%.3f exit_ratio=%.3f rss_ratio=%.3f accel=safepc:kvm,qemu:kvm\n",
 			(b > 0 ? a / b : 0), (d > 0 ? c / d : 0), (f > 0 ? e / f : 0) }'
 }
