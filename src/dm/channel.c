@@ -49,14 +49,14 @@ int dm_op_call(struct dm *dm, uint32_t op, const void *payload, uint32_t len,
 	memset(&req, 0, sizeof(req));
 	req.version = DM_OP_ABI_VERSION;
 	req.op = op;
-	req.seq = ++dm->dmop_seq;
+	req.seq = ++dm->dm_op_seq;
 	req.len = len;
 	if (len)
 		memcpy(&req.u, payload, len);
-	if (send(dm->dmop_fd, &req, sizeof(req), MSG_NOSIGNAL) < 0)
+	if (send(dm->dm_op_fd, &req, sizeof(req), MSG_NOSIGNAL) < 0)
 		return -errno;
 	do
-		n = recv(dm->dmop_fd, resp, sizeof(*resp), 0);
+		n = recv(dm->dm_op_fd, resp, sizeof(*resp), 0);
 	while (n < 0 && errno == EINTR);
 	if (n == 0) {
 		log_info("hv closed the dm_op socket; exiting");
@@ -392,7 +392,7 @@ static int channel_sleep(struct dm *dm, int64_t deadline)
 {
 	struct pollfd pfd[3] = {
 		{ .fd = dm->evt_fd, .events = POLLIN },
-		{ .fd = dm->dmop_fd, .events = 0 }, /* POLLHUP: hv gone */
+		{ .fd = dm->dm_op_fd, .events = 0 }, /* POLLHUP: hv gone */
 		{ .fd = dm->console_fd,
 		  .events = POLLIN | (dm->con_len ? POLLOUT : 0) },
 	};

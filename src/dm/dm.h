@@ -2,7 +2,7 @@
 /*
  * safepc-dm internals: one device-model process hosting the devices its
  * command line names. It never opens anything: the ioreq page, the dm_op
- * socket, guest RAM and the console arrive as fds (proto/launch.h).
+ * socket, guest RAM and the console arrive as fds (proto/fds.h).
  */
 #ifndef SAFEPC_DM_DM_H
 #define SAFEPC_DM_DM_H
@@ -54,7 +54,7 @@ struct dm_range {
 
 struct dm {
 	char tag[48];
-	int dmop_fd, evt_fd, console_fd;
+	int dm_op_fd, evt_fd, console_fd;
 	struct ioreq_page *page;
 	unsigned nr_slots;
 	struct guestmem mem;
@@ -63,7 +63,7 @@ struct dm {
 	unsigned nr_devs;
 	struct dm_range ranges[DM_MAX_RANGES];
 	unsigned nr_ranges;
-	uint32_t dmop_seq;
+	uint32_t dm_op_seq;
 	int seccomp_log; /* dm_seccomp = "log" */
 	uint64_t console_dropped;
 	/* Console output not yet written (channel.c): one write per batch,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * safepc-dm: a device-model process. The monitor starts it inside its jail
- * with the fds of proto/launch.h and a list of devices; it claims their
+ * with the fds of proto/fds.h and a list of devices; it claims their
  * ranges through dm_op, says READY, and serves ioreqs until hv goes away.
  *
  * Usage (monitor only):
@@ -20,7 +20,7 @@
 #include "common/log.h"
 #include "dm/dm.h"
 #include "dm/seccomp.h"
-#include "proto/launch.h"
+#include "proto/fds.h"
 
 static struct dm dm_state;
 
@@ -28,7 +28,7 @@ static void dm_map_fds(struct dm *dm)
 {
 	struct stat st;
 
-	dm->dmop_fd = LAUNCH_DM_FD_DMOP;
+	dm->dm_op_fd = LAUNCH_DM_FD_DM_OP;
 	dm->evt_fd = LAUNCH_DM_FD_EVENT;
 	dm->console_fd = fstat(LAUNCH_DM_FD_CONSOLE, &st) == 0
 				 ? LAUNCH_DM_FD_CONSOLE

@@ -20,13 +20,15 @@
 #include "proto/dm_op.h"
 #include "proto/hvctl.h"
 #include "proto/ioreq.h"
-#include "proto/launch.h"
+#include "proto/fds.h"
 
 #define HV_MAX_VCPUS IOREQ_MAX_VCPUS
 #define HV_MAX_DMS LAUNCH_HV_MAX_DMS
 #define HV_MAX_GRANTS 32
 #define HV_MAX_RANGES 128
 #define HV_NR_GSIS 24 /* IOAPIC pins; 0-15 are the ISA IRQs */
+/* How long a vCPU spins for a DM's answer before it sleeps on the futex. */
+#define IOREQ_SPIN_NS 50000
 
 /* firmware.c: the BIOS image and the PAM-controlled window. */
 #define FW_WINDOW_START 0xC0000u
@@ -48,7 +50,7 @@ struct hv_grant {
 struct hv_dm {
 	int idx;
 	char tag[32];
-	int dmop_fd;
+	int dm_op_fd;
 	int evt_fd;
 	struct ioreq_page *page;
 	struct hv_grant grants[HV_MAX_GRANTS];
@@ -76,7 +78,7 @@ struct hv_vcpu {
 	struct kvm_run *run;
 	pthread_t thread;
 	struct hv_vm *vm;
-	int64_t spin_ns; /* longest wait spin for an answer */
+	int64_t spin_ns; /* longest wait spin for an answer: IOREQ_SPIN_NS */
 };
 
 struct hv_vm {
@@ -101,7 +103,7 @@ struct hv_vm {
 	uint8_t floor_val;
 	int64_t dm_timeout_ns;
 	/*
-	 * The one way the routing core (ioreq.c, dmop.c, pci.c) reports a
+	 * The one way the routing core (ioreq.c, dm_op.c, pci.c) reports a
 	 * faulty DM. In safepc-hv it is hv_dm_fault (main.c): stop the
 	 * domain with HVCTL_REASON_DM_FAULT and exit. Unit tests set their
 	 * own, which records the report and longjmps out: it never returns.
@@ -186,9 +188,9 @@ void ioreq_pci_config(struct hv_vcpu *vcpu, struct hv_dm *dm, uint32_t bdf,
 		      uint8_t *data);
 int ioreq_find_pci(struct hv_vm *vm, uint32_t bdf, struct hv_dm **dm);
 
-/* dmop.c */
-void dmop_handle(struct hv_vm *vm, struct hv_dm *dm);
-void dmop_dm_gone(struct hv_vm *vm, struct hv_dm *dm, const char *why);
+/* dm_op.c */
+void dm_op_handle(struct hv_vm *vm, struct hv_dm *dm);
+void dm_op_dm_gone(struct hv_vm *vm, struct hv_dm *dm, const char *why);
 
 /* main.c: stops the domain once; reports to the monitor, then exits. */
 void hv_stop(struct hv_vm *vm, uint32_t reason, int32_t code,

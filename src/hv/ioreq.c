@@ -21,8 +21,6 @@
 #include "common/util.h"
 #include "hv/hv.h"
 
-/* Spin at most this long for an answer before sleeping. */
-#define IOREQ_SPIN_NS 50000
 /* The DM's heartbeat must move at least this often for hv to spin. */
 #define IOREQ_BEAT_STALL_NS 3000
 /* How long one futex sleep lasts before liveness is checked again. */

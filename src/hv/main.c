@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * safepc-hv: the hypervisor core of one domain. Started by the monitor
- * inside its jail with the fds of proto/launch.h; it has no filesystem and
+ * inside its jail with the fds of proto/fds.h; it has no filesystem and
  * no network. It builds the VM, loads the kernel (Multiboot, or Linux with
  * its initrd and the ACPI tables), waits until
  * every DM has claimed its ranges, runs the vCPUs and serves dm_op.
@@ -259,7 +259,7 @@ static void hv_setup(struct hv_vm *vm)
 		struct hv_dm *dm = &vm->dms[i];
 		int base = LAUNCH_HV_FD_FIRST_DM + (int)i * LAUNCH_HV_FDS_PER_DM;
 
-		dm->dmop_fd = base;
+		dm->dm_op_fd = base;
 		dm->evt_fd = base + 2;
 		pthread_mutex_init(&dm->buf_lock, NULL);
 		r = ioreq_dm_init(vm, dm, base + 1);
@@ -340,7 +340,7 @@ static void hv_setup(struct hv_vm *vm)
 		hv_stop(vm, HVCTL_REASON_HV_ERROR, 0, "creating vCPUs: %s",
 			strerror(-r));
 	for (i = 0; i < vm->nr_vcpus; i++)
-		vm->vcpus[i].spin_ns = 50000;
+		vm->vcpus[i].spin_ns = IOREQ_SPIN_NS;
 }
 
 static void hv_ctl_handle(struct hv_vm *vm)
@@ -394,7 +394,7 @@ static void hv_serve(struct hv_vm *vm)
 
 	pfd[0] = (struct pollfd){ .fd = vm->ctl_fd, .events = POLLIN };
 	for (i = 0; i < vm->nr_dms; i++)
-		pfd[1 + i] = (struct pollfd){ .fd = vm->dms[i].dmop_fd,
+		pfd[1 + i] = (struct pollfd){ .fd = vm->dms[i].dm_op_fd,
 					      .events = POLLIN };
 	for (;;) {
 		int n = poll(pfd, 1 + vm->nr_dms, running ? -1 : 100);
@@ -406,9 +406,9 @@ static void hv_serve(struct hv_vm *vm)
 			hv_ctl_handle(vm);
 		for (i = 0; i < vm->nr_dms; i++) {
 			if (pfd[1 + i].revents & POLLIN)
-				dmop_handle(vm, &vm->dms[i]);
+				dm_op_handle(vm, &vm->dms[i]);
 			else if (pfd[1 + i].revents & (POLLHUP | POLLERR))
-				dmop_dm_gone(vm, &vm->dms[i],
+				dm_op_dm_gone(vm, &vm->dms[i],
 					     "closed its dm_op socket (died?)");
 		}
 		if (!running && hv_all_ready(vm)) {

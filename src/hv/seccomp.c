@@ -28,9 +28,9 @@ const struct seccomp_rule_desc hv_seccomp_rules[] = {
 		     "socket"),
 	SECCOMP_RULE(recvfrom, SECCOMP_ARG_ANY, 0,
 		     "recv() of monitor commands (hv_ctl_handle) and dm_op "
-		     "requests (dmop_handle)"),
+		     "requests (dm_op_handle)"),
 	SECCOMP_RULE(sendto, SECCOMP_ARG_ANY, 0,
-		     "send() of dm_op answers (dmop_handle), RUNNING and the "
+		     "send() of dm_op answers (dm_op_handle), RUNNING and the "
 		     "stop report to the monitor (hv_serve, hv_stop)"),
 	SECCOMP_RULE(write, SECCOMP_ARG_ANY, 0,
 		     "log lines (common/log.c); waking a sleeping DM through "
@@ -45,7 +45,7 @@ const struct seccomp_rule_desc hv_seccomp_rules[] = {
 	SECCOMP_IOCTL(SECCOMP_ARG_IOCTL_VCPU, KVM_RUN, 0,
 		      "vcpu_thread runs the guest"),
 	SECCOMP_IOCTL(SECCOMP_ARG_IOCTL_VM, KVM_IRQ_LINE, 0,
-		      "a DM's SET_ISA_IRQ_LEVEL dm_op (dmop_irq, "
+		      "a DM's SET_ISA_IRQ_LEVEL dm_op (dm_op_irq, "
 		      "kvm_set_irq)"),
 	SECCOMP_IOCTL(SECCOMP_ARG_IOCTL_VM, KVM_SET_USER_MEMORY_REGION, 1,
 		      "firmware boot only: the chipset DM's SET_MEM_TYPE "

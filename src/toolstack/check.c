@@ -1434,7 +1434,7 @@ static const struct {
 	{ "ram", CHECK_FD_RAM, 0, 0 },
 	{ "ioreq", CHECK_FD_IOREQ, 0, 0 },
 	{ "event", CHECK_FD_EVENT, 0, 0 },
-	{ "dmop", CHECK_FD_SOCKET, 5, 0 },
+	{ "dm_op", CHECK_FD_SOCKET, 5, 0 },
 	{ "hvctl", CHECK_FD_SOCKET, 5, 0 },
 	{ "console", CHECK_FD_SOCKET, 1, 0 },
 	{ "kernel", CHECK_FD_FILE, 0, 0 },

@@ -274,7 +274,7 @@ struct launch_fds {
 	int hv_exe, dm_exe;
 	int disks[DOMCFG_MAX_DISKS]; /* in config order */
 	struct {
-		int dmop[2], ioreq, evt, con[2];
+		int dm_op[2], ioreq, evt, con[2];
 	} dm[LAUNCH_MAX_DMS];
 };
 
@@ -302,11 +302,11 @@ static void launch_fds_close(struct launch_fds *f, unsigned nr_dms)
 	for (i = 0; i < DOMCFG_MAX_DISKS; i++)
 		launch_close(&f->disks[i]);
 	for (i = 0; i < nr_dms; i++) {
-		launch_close(&f->dm[i].dmop[1]);
+		launch_close(&f->dm[i].dm_op[1]);
 		launch_close(&f->dm[i].ioreq);
 		launch_close(&f->dm[i].evt);
 		launch_close(&f->dm[i].con[1]);
-		launch_close(&f->dm[i].dmop[0]);
+		launch_close(&f->dm[i].dm_op[0]);
 	}
 }
 
@@ -351,7 +351,7 @@ static const char *const launch_hv_fd_kinds[LAUNCH_FIXED_FDS] = {
 };
 static const char *const launch_dm_fd_kinds[LAUNCH_FIXED_FDS] = {
 	[0] = "null", [1] = "log", [2] = "log",
-	[LAUNCH_DM_FD_DMOP] = "dmop", [LAUNCH_DM_FD_IOREQ] = "ioreq",
+	[LAUNCH_DM_FD_DM_OP] = "dm_op", [LAUNCH_DM_FD_IOREQ] = "ioreq",
 	[LAUNCH_DM_FD_EVENT] = "event", [LAUNCH_DM_FD_RAM] = "ram",
 	[LAUNCH_DM_FD_CONSOLE] = "console",
 };
@@ -439,7 +439,7 @@ static int launch_spawn(struct launch_domain *d, struct launch_proc *p,
 		if (!k && !strcmp(kind, "hv"))
 			k = i >= LAUNCH_HV_FD_FIRST_MODULE
 				    ? "module"
-				    : (const char *[]){ "dmop", "ioreq",
+				    : (const char *[]){ "dm_op", "ioreq",
 							"event" }
 					      [(i - LAUNCH_HV_FD_FIRST_DM) %
 					       LAUNCH_HV_FDS_PER_DM];
@@ -569,7 +569,7 @@ static int launch_open_resources(struct launch_domain *d,
 
 	for (i = 0; i < d->nr_dms; i++) {
 		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
-			       f->dm[i].dmop) ||
+			       f->dm[i].dm_op) ||
 		    (f->dm[i].ioreq = launch_memfd("safepc-ioreq",
 						   IOREQ_PAGE_BYTES)) < 0 ||
 		    (f->dm[i].evt = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {
@@ -654,7 +654,7 @@ static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
 	s.fds[0] = f->devnull;
 	s.fds[1] = s.fds[2] = -2; /* its own log pipe (launch_spawn) */
 	/* -1 under soft: fd 3 is then closed in hv, not /dev/null, so an
-	 * hv that would reach for KVM finds nothing (proto/launch.h). */
+	 * hv that would reach for KVM finds nothing (proto/fds.h). */
 	s.fds[LAUNCH_HV_FD_KVM] = f->kvm;
 	s.fds[LAUNCH_HV_FD_RAM] = f->ram;
 	s.fds[LAUNCH_HV_FD_CTL] = f->ctl_child;
@@ -662,7 +662,7 @@ static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
 	for (i = 0; i < d->nr_dms; i++) {
 		int base = LAUNCH_HV_FD_FIRST_DM + (int)i * LAUNCH_HV_FDS_PER_DM;
 
-		s.fds[base] = f->dm[i].dmop[0];
+		s.fds[base] = f->dm[i].dm_op[0];
 		s.fds[base + 1] = f->dm[i].ioreq;
 		s.fds[base + 2] = f->dm[i].evt;
 	}
@@ -734,7 +734,7 @@ static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
 		s.fds[j] = -1;
 	s.fds[0] = f->devnull;
 	s.fds[1] = s.fds[2] = -2; /* its own log pipe (launch_spawn) */
-	s.fds[LAUNCH_DM_FD_DMOP] = f->dm[i].dmop[1];
+	s.fds[LAUNCH_DM_FD_DM_OP] = f->dm[i].dm_op[1];
 	s.fds[LAUNCH_DM_FD_IOREQ] = f->dm[i].ioreq;
 	s.fds[LAUNCH_DM_FD_EVENT] = f->dm[i].evt;
 	s.fds[LAUNCH_DM_FD_RAM] = f->ram;

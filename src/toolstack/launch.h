@@ -9,7 +9,7 @@
 
 #include <sys/types.h>
 
-#include "proto/launch.h"
+#include "proto/fds.h"
 #include "toolstack/domcfg.h"
 #include "toolstack/logrelay.h"
 

@@ -32,7 +32,7 @@
 /* How long bad_ring waits for hv to notice before it gives up. */
 #define EVIL_RING_WAIT_MS 10000
 /* hv stops a DM's domain after this many malformed dm_op messages
- * (DMOP_MAX_BAD_MSGS in src/hv/dmop.c); the flood sends more. */
+ * (DM_OP_MAX_BAD_MSGS in src/hv/dm_op.c); the flood sends more. */
 #define EVIL_FLOOD_MSGS 1100u
 
 enum evil_mode {
@@ -45,8 +45,8 @@ enum evil_mode {
 	EVIL_DIE,
 	EVIL_CRASH,
 	EVIL_SECCOMP,
-	EVIL_BAD_DMOP,
-	EVIL_DMOP_FLOOD,
+	EVIL_BAD_DM_OP,
+	EVIL_DM_OP_FLOOD,
 	EVIL_BAD_RING,
 };
 
@@ -64,9 +64,9 @@ static const struct {
 	{ "die", EVIL_DIE, "take the request, then _exit(1)" },
 	{ "crash", EVIL_CRASH, "take the request, then write to NULL" },
 	{ "seccomp", EVIL_SECCOMP, "take the request, then call socket()" },
-	{ "bad_dmop", EVIL_BAD_DMOP,
+	{ "bad_dm_op", EVIL_BAD_DM_OP,
 	  "send malformed and refused dm_ops, then serve normally" },
-	{ "dmop_flood", EVIL_DMOP_FLOOD, "flood hv with malformed dm_ops" },
+	{ "dm_op_flood", EVIL_DM_OP_FLOOD, "flood hv with malformed dm_ops" },
 	{ "bad_ring", EVIL_BAD_RING,
 	  "answer, then move the posted-write ring's consumer index out of "
 	  "range" },
@@ -90,16 +90,16 @@ static void evil_publish(struct ioreq_slot *slot, uint32_t state)
  * Returns hv's status, or a positive EPROTO when the answer itself is
  * malformed (a DM must be able to tell an answer from a refusal).
  */
-static int evil_dmop_raw(struct dm *dm, const void *msg, size_t len,
+static int evil_dm_op_raw(struct dm *dm, const void *msg, size_t len,
 			 uint32_t seq)
 {
 	struct dm_op_resp resp;
 	ssize_t n;
 
-	if (send(dm->dmop_fd, msg, len, MSG_NOSIGNAL) < 0)
+	if (send(dm->dm_op_fd, msg, len, MSG_NOSIGNAL) < 0)
 		die("evil: dm_op send: %s", strerror(errno));
 	do
-		n = recv(dm->dmop_fd, &resp, sizeof(resp), 0);
+		n = recv(dm->dm_op_fd, &resp, sizeof(resp), 0);
 	while (n < 0 && errno == EINTR);
 	if (n == 0) {
 		log_info("evil: hv closed the dm_op socket; exiting");
@@ -119,7 +119,7 @@ static struct dm_op_req evil_req(struct dm *dm, uint32_t op, uint32_t len)
 	memset(&r, 0, sizeof(r));
 	r.version = DM_OP_ABI_VERSION;
 	r.op = op;
-	r.seq = ++dm->dmop_seq;
+	r.seq = ++dm->dm_op_seq;
 	r.len = len;
 	return r;
 }
@@ -127,11 +127,11 @@ static struct dm_op_req evil_req(struct dm *dm, uint32_t op, uint32_t len)
 static void evil_expect(const char *what, int got, int want)
 {
 	if (got == want) {
-		log_info("evil: bad_dmop: %s: refused with %d as expected",
+		log_info("evil: bad_dm_op: %s: refused with %d as expected",
 			 what, got);
 		return;
 	}
-	log_err("evil: bad_dmop: %s: hv answered %d, expected %d", what, got,
+	log_err("evil: bad_dm_op: %s: hv answered %d, expected %d", what, got,
 		want);
 	evil_failures++;
 }
@@ -145,7 +145,7 @@ static int evil_map(struct dm *dm, uint32_t type, uint64_t start,
 
 	r.u.range = (struct dm_op_io_range){ .type = type, .flags = flags,
 					     .start = start, .end = end };
-	return evil_dmop_raw(dm, &r, sizeof(r), r.seq);
+	return evil_dm_op_raw(dm, &r, sizeof(r), r.seq);
 }
 
 /*
@@ -154,7 +154,7 @@ static int evil_map(struct dm *dm, uint32_t type, uint64_t start,
  * (EINVAL). None of them may take effect, or the devices' own claims that
  * follow would fail with EBUSY and this DM would not start.
  */
-static void evil_bad_dmop_startup(struct dm *dm)
+static void evil_bad_dm_op_startup(struct dm *dm)
 {
 	evil_expect("map ports 0x1f0-0x1f7 (IDE, not granted)",
 		    evil_map(dm, DM_OP_RANGE_PORT, 0x1f0, 0x1f7, 0), -EPERM);
@@ -176,44 +176,44 @@ static void evil_bad_dmop_startup(struct dm *dm)
 }
 
 /* While the guest runs: malformed messages and refused ops. */
-static void evil_bad_dmop_running(struct dm *dm)
+static void evil_bad_dm_op_running(struct dm *dm)
 {
 	struct dm_op_req r;
 	uint8_t big[sizeof(r) + 40];
 
 	r = evil_req(dm, DM_OP_NR_VCPUS, 0);
 	evil_expect("12-byte message",
-		    evil_dmop_raw(dm, &r, 12, 0), -EMSGSIZE);
+		    evil_dm_op_raw(dm, &r, 12, 0), -EMSGSIZE);
 	memset(big, 0, sizeof(big));
 	memcpy(big, &r, sizeof(r));
 	evil_expect("104-byte message",
-		    evil_dmop_raw(dm, big, sizeof(big), 0), -EMSGSIZE);
+		    evil_dm_op_raw(dm, big, sizeof(big), 0), -EMSGSIZE);
 	r = evil_req(dm, DM_OP_NR_VCPUS, 0);
 	r.version = DM_OP_ABI_VERSION + 1;
-	evil_expect("wrong ABI version", evil_dmop_raw(dm, &r, sizeof(r), r.seq),
+	evil_expect("wrong ABI version", evil_dm_op_raw(dm, &r, sizeof(r), r.seq),
 		    -EINVAL);
 	r = evil_req(dm, 0, 0);
-	evil_expect("op 0", evil_dmop_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
+	evil_expect("op 0", evil_dm_op_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
 	r = evil_req(dm, 99, 0);
-	evil_expect("unknown op 99", evil_dmop_raw(dm, &r, sizeof(r), r.seq),
+	evil_expect("unknown op 99", evil_dm_op_raw(dm, &r, sizeof(r), r.seq),
 		    -EINVAL);
 	r = evil_req(dm, 0xffffffffu, 0);
 	evil_expect("unknown op 0xffffffff",
-		    evil_dmop_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
+		    evil_dm_op_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
 	r = evil_req(dm, DM_OP_SET_ISA_IRQ_LEVEL, 3);
 	evil_expect("set_isa_irq_level with len 3",
-		    evil_dmop_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
+		    evil_dm_op_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
 	r = evil_req(dm, DM_OP_SET_ISA_IRQ_LEVEL, sizeof(r.u.irq));
 	r.u.irq = (struct dm_op_irq_level){ .irq = 14, .level = 1 };
 	evil_expect("IRQ 14 (IDE, not granted)",
-		    evil_dmop_raw(dm, &r, sizeof(r), r.seq), -EPERM);
+		    evil_dm_op_raw(dm, &r, sizeof(r), r.seq), -EPERM);
 	r = evil_req(dm, DM_OP_SET_ISA_IRQ_LEVEL, sizeof(r.u.irq));
 	r.u.irq = (struct dm_op_irq_level){ .irq = 16, .level = 1 };
-	evil_expect("IRQ 16", evil_dmop_raw(dm, &r, sizeof(r), r.seq),
+	evil_expect("IRQ 16", evil_dm_op_raw(dm, &r, sizeof(r), r.seq),
 		    -EINVAL);
 	r = evil_req(dm, DM_OP_SET_ISA_IRQ_LEVEL, sizeof(r.u.irq));
 	r.u.irq = (struct dm_op_irq_level){ .irq = 4, .level = 2 };
-	evil_expect("IRQ 4 level 2", evil_dmop_raw(dm, &r, sizeof(r), r.seq),
+	evil_expect("IRQ 4 level 2", evil_dm_op_raw(dm, &r, sizeof(r), r.seq),
 		    -EINVAL);
 	/* Mapping is allowed while running (PCI BARs move), but never
 	 * outside the manifest; and never over another DM's range. */
@@ -225,46 +225,46 @@ static void evil_bad_dmop_running(struct dm *dm)
 	r.u.range = (struct dm_op_io_range){ .type = DM_OP_RANGE_PORT,
 					     .start = 0x1f0, .end = 0x1f7 };
 	evil_expect("unmap of a range it does not own",
-		    evil_dmop_raw(dm, &r, sizeof(r), r.seq), -ENOENT);
+		    evil_dm_op_raw(dm, &r, sizeof(r), r.seq), -ENOENT);
 	r = evil_req(dm, DM_OP_REMOTE_SHUTDOWN, sizeof(r.u.shutdown));
 	r.u.shutdown = (struct dm_op_shutdown){ .reason = 9, .code = 0 };
 	evil_expect("remote_shutdown reason 9",
-		    evil_dmop_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
+		    evil_dm_op_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
 	/* modified_memory names guest RAM only: never the legacy hole,
 	 * never past the end, never a wrapping or empty range. */
 	r = evil_req(dm, DM_OP_MODIFIED_MEMORY, sizeof(r.u.modified));
 	r.u.modified = (struct dm_op_modified_memory){ .gpa = 0xa0000,
 						       .len = 0x1000 };
 	evil_expect("modified_memory in the legacy hole",
-		    evil_dmop_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
+		    evil_dm_op_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
 	r = evil_req(dm, DM_OP_MODIFIED_MEMORY, sizeof(r.u.modified));
 	r.u.modified = (struct dm_op_modified_memory){
 		.gpa = 0x100000000ull + dm->ram_bytes, .len = 0x1000 };
 	evil_expect("modified_memory past the end of RAM",
-		    evil_dmop_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
+		    evil_dm_op_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
 	r = evil_req(dm, DM_OP_MODIFIED_MEMORY, sizeof(r.u.modified));
 	r.u.modified = (struct dm_op_modified_memory){ .gpa = ~0xfffull,
 						       .len = 0x2000 };
 	evil_expect("modified_memory wrapping around",
-		    evil_dmop_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
+		    evil_dm_op_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
 	r = evil_req(dm, DM_OP_MODIFIED_MEMORY, sizeof(r.u.modified));
 	r.u.modified = (struct dm_op_modified_memory){ .gpa = 0x1000 };
 	evil_expect("modified_memory of 0 bytes",
-		    evil_dmop_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
+		    evil_dm_op_raw(dm, &r, sizeof(r), r.seq), -EINVAL);
 }
 
 /* Sends malformed messages until hv gives up on this DM. */
-static __attribute__((noreturn)) void evil_dmop_flood(struct dm *dm)
+static __attribute__((noreturn)) void evil_dm_op_flood(struct dm *dm)
 {
 	struct dm_op_req r;
 	unsigned i;
 
 	for (i = 0; i < EVIL_FLOOD_MSGS; i++) {
 		r = evil_req(dm, 99, 0);
-		(void)evil_dmop_raw(dm, &r, sizeof(r), r.seq);
+		(void)evil_dm_op_raw(dm, &r, sizeof(r), r.seq);
 	}
 	/* Still here: hv took every one of them. */
-	log_err("evil: dmop_flood: hv answered %u malformed messages and "
+	log_err("evil: dm_op_flood: hv answered %u malformed messages and "
 		"kept the domain running",
 		EVIL_FLOOD_MSGS);
 	_exit(3);
@@ -281,7 +281,7 @@ static __attribute__((noreturn)) void evil_bad_ring(struct dm *dm,
 {
 	struct ioreq_header *h = &dm->page->hdr;
 	uint32_t prod = __atomic_load_n(&h->buf_prod, __ATOMIC_ACQUIRE);
-	struct pollfd pfd = { .fd = dm->dmop_fd, .events = 0 };
+	struct pollfd pfd = { .fd = dm->dm_op_fd, .events = 0 };
 	int waited;
 
 	__atomic_store_n(&h->buf_cons, prod + 0x8000u, __ATOMIC_RELEASE);
@@ -317,8 +317,8 @@ void dm_test_init(struct dm *dm, const char *mode)
 				 "port 0x%x",
 				 evil_name, evil_modes[i].what,
 				 EVIL_TRIGGER_PORT);
-			if (evil_mode == EVIL_BAD_DMOP)
-				evil_bad_dmop_startup(dm);
+			if (evil_mode == EVIL_BAD_DM_OP)
+				evil_bad_dm_op_startup(dm);
 			return;
 		}
 	}
@@ -390,19 +390,19 @@ int dm_test_serve_hook(struct dm *dm, struct ioreq_slot *slot)
 			r, r < 0 ? strerror(errno) : "a socket");
 		_exit(3);
 	}
-	case EVIL_BAD_DMOP:
-		evil_bad_dmop_running(dm);
+	case EVIL_BAD_DM_OP:
+		evil_bad_dm_op_running(dm);
 		if (evil_failures) {
-			log_err("evil: bad_dmop: hv accepted %u bad dm_op "
+			log_err("evil: bad_dm_op: hv accepted %u bad dm_op "
 				"messages",
 				evil_failures);
 			_exit(3);
 		}
-		log_info("evil: bad_dmop: every bad dm_op was refused; "
+		log_info("evil: bad_dm_op: every bad dm_op was refused; "
 			 "serving normally");
 		return 0;
-	case EVIL_DMOP_FLOOD:
-		evil_dmop_flood(dm);
+	case EVIL_DM_OP_FLOOD:
+		evil_dm_op_flood(dm);
 	case EVIL_BAD_RING:
 		evil_bad_ring(dm, slot);
 	}

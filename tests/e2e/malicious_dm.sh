@@ -371,26 +371,26 @@ seccomp)
 		'^safepc: error: @DM@ killed: seccomp violation(: socket\(2\))?$'
 	check_booted seccomp
 	;;
-bad_dmop)
+bad_dm_op)
 	# Refused dm_ops are the DM's problem, not the domain's: the guest
 	# runs to its poweroff, and hv says what it refused.
-	check_evil bad_dmop 0 "$FAST_BOUND_MS" \
+	check_evil bad_dm_op 0 "$FAST_BOUND_MS" \
 		'@HV@: info: stopping domain: guest powered off$' \
 		'^@HV@: warning: @DM@: refused map of type 0 0x1f0-0x1f7: outside its manifest$' \
 		'^@HV@: warning: @DM@: refused IRQ 14: outside its manifest$' \
 		'^@HV@: warning: @DM@: malformed dm_op \(12 bytes\)$' \
-		'^@DM@: info: evil: bad_dmop: every bad dm_op was refused; serving normally$'
-	check_booted bad_dmop
-	grep -q '^poweroff$' "$out" || fail "bad_dmop: the guest did not reach poweroff"
-	if grep -q 'device model fault\|evil: bad_dmop: .*hv answered\|hv accepted' "$err"; then
-		fail "bad_dmop: a bad dm_op was accepted or stopped the domain"
+		'^@DM@: info: evil: bad_dm_op: every bad dm_op was refused; serving normally$'
+	check_booted bad_dm_op
+	grep -q '^poweroff$' "$out" || fail "bad_dm_op: the guest did not reach poweroff"
+	if grep -q 'device model fault\|evil: bad_dm_op: .*hv answered\|hv accepted' "$err"; then
+		fail "bad_dm_op: a bad dm_op was accepted or stopped the domain"
 		show_run
 	fi
 	;;
-dmop_flood)
-	check_evil dmop_flood 2 "$FAST_BOUND_MS" \
+dm_op_flood)
+	check_evil dm_op_flood 2 "$FAST_BOUND_MS" \
 		"$fault: too many malformed dm_op messages\$"
-	check_booted dmop_flood
+	check_booted dm_op_flood
 	;;
 bad_ring)
 	check_evil bad_ring 2 "$FAST_BOUND_MS" \
@@ -449,7 +449,7 @@ coexist)
 	check_evil wrong_state 2 "$FAST_BOUND_MS" \
 		"$fault: invalid ioreq state 7 in slot 0\$"
 	check_evil crash 2 "$FAST_BOUND_MS" "$fault closed its dm_op socket"
-	check_evil dmop_flood 2 "$FAST_BOUND_MS" \
+	check_evil dm_op_flood 2 "$FAST_BOUND_MS" \
 		"$fault: too many malformed dm_op messages\$"
 
 	# Still running: the same processes, none a zombie or stopped.

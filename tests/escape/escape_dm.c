@@ -76,7 +76,7 @@
 #include "common/futex.h"
 #include "common/log.h"
 #include "dm/dm.h"
-#include "proto/launch.h"
+#include "proto/fds.h"
 
 #ifndef AF_VSOCK
 #define AF_VSOCK 40
@@ -246,7 +246,7 @@ static __attribute__((noreturn)) void esc_end(struct dm *dm)
 	int r;
 
 	/* Stale answers of an attack's unanswered requests first. */
-	while (recv(dm->dmop_fd, &resp, sizeof(resp), MSG_DONTWAIT) > 0)
+	while (recv(dm->dm_op_fd, &resp, sizeof(resp), MSG_DONTWAIT) > 0)
 		;
 	r = dm_shutdown(dm, DM_OP_SHUTDOWN_DEBUG_EXIT, ESC_EXIT_STATUS);
 	/* hv ends without answering; an answer is a refusal. */
@@ -376,7 +376,7 @@ static struct dm_op_req esc_req(struct dm *dm, uint32_t op, uint32_t len)
 	memset(&r, 0, sizeof(r));
 	r.version = DM_OP_ABI_VERSION;
 	r.op = op;
-	r.seq = ++dm->dmop_seq;
+	r.seq = ++dm->dm_op_seq;
 	r.len = len;
 	return r;
 }
@@ -387,19 +387,19 @@ static struct dm_op_req esc_req(struct dm *dm, uint32_t op, uint32_t len)
  * answers a message of the wrong size with seq 0). ESC_HV_GONE when hv
  * closed the socket; -errno when the send itself failed.
  */
-static int esc_dmop_raw(struct dm *dm, const void *msg, size_t len,
+static int esc_dm_op_raw(struct dm *dm, const void *msg, size_t len,
 			uint32_t seq)
 {
 	struct dm_op_resp resp;
 	unsigned tries;
 	ssize_t n;
 
-	if (send(dm->dmop_fd, msg, len, MSG_NOSIGNAL) < 0)
+	if (send(dm->dm_op_fd, msg, len, MSG_NOSIGNAL) < 0)
 		return errno == EPIPE || errno == ECONNRESET ? ESC_HV_GONE
 							     : -errno;
 	for (tries = 0; tries < 100000; tries++) {
 		do
-			n = recv(dm->dmop_fd, &resp, sizeof(resp), 0);
+			n = recv(dm->dm_op_fd, &resp, sizeof(resp), 0);
 		while (n < 0 && errno == EINTR);
 		if (n == 0)
 			return ESC_HV_GONE;
@@ -413,7 +413,7 @@ static int esc_dmop_raw(struct dm *dm, const void *msg, size_t len,
 	return -EPROTO;
 }
 
-static int esc_dmop_map(struct dm *dm, uint32_t type, uint64_t start,
+static int esc_dm_op_map(struct dm *dm, uint32_t type, uint64_t start,
 			uint64_t end)
 {
 	struct dm_op_req r = esc_req(dm, DM_OP_MAP_IO_RANGE,
@@ -421,16 +421,16 @@ static int esc_dmop_map(struct dm *dm, uint32_t type, uint64_t start,
 
 	r.u.range = (struct dm_op_io_range){ .type = type, .start = start,
 					     .end = end };
-	return esc_dmop_raw(dm, &r, sizeof(r), r.seq);
+	return esc_dm_op_raw(dm, &r, sizeof(r), r.seq);
 }
 
-static int esc_dmop_irq(struct dm *dm, uint32_t irq, uint32_t level)
+static int esc_dm_op_irq(struct dm *dm, uint32_t irq, uint32_t level)
 {
 	struct dm_op_req r = esc_req(dm, DM_OP_SET_ISA_IRQ_LEVEL,
 				     sizeof(struct dm_op_irq_level));
 
 	r.u.irq = (struct dm_op_irq_level){ .irq = irq, .level = level };
-	return esc_dmop_raw(dm, &r, sizeof(r), r.seq);
+	return esc_dm_op_raw(dm, &r, sizeof(r), r.seq);
 }
 
 /* hv must refuse: any non-zero status is containment. */
@@ -1127,18 +1127,18 @@ static void net_connect_abstract(struct esc_ctx *c)
 
 /* The existing connected sockets with a destination address (allowed
  * syscall): the address must not take effect. The runner's canary says. */
-static void net_sendto_abstract_dmop(struct esc_ctx *c)
+static void net_sendto_abstract_dm_op(struct esc_ctx *c)
 {
 	static const char probe[] = "safepc-escape probe";
 	struct sockaddr_un sa;
 	socklen_t len = esc_canary_addr(&sa);
 	struct dm_op_resp resp;
-	long r = syscall(SYS_sendto, c->dm->dmop_fd, probe, sizeof(probe),
+	long r = syscall(SYS_sendto, c->dm->dm_op_fd, probe, sizeof(probe),
 			 MSG_NOSIGNAL, &sa, len);
 	int e = errno;
 
 	if (r >= 0) /* went to hv, which answers a malformed message */
-		(void)recv(c->dm->dmop_fd, &resp, sizeof(resp), 0);
+		(void)recv(c->dm->dm_op_fd, &resp, sizeof(resp), 0);
 	esc_set(c, ESC_CHECK, "sendto(dm_op fd, @%s): %s", ESC_CANARY,
 		r >= 0 ? "sent (to the connected peer)" : esc_errname(e));
 }
@@ -1382,12 +1382,12 @@ static void kern_ioctl_eventfd(struct esc_ctx *c)
 		syscall(SYS_ioctl, LAUNCH_DM_FD_EVENT, FIONBIO, &one));
 }
 
-static void kern_ioctl_dmop_socket(struct esc_ctx *c)
+static void kern_ioctl_dm_op_socket(struct esc_ctx *c)
 {
 	int n = 0;
 
 	ESC_TRY(c, "ioctl(dm_op socket, SIOCOUTQ)",
-		syscall(SYS_ioctl, LAUNCH_DM_FD_DMOP, SIOCOUTQ, &n));
+		syscall(SYS_ioctl, LAUNCH_DM_FD_DM_OP, SIOCOUTQ, &n));
 }
 
 /* KVM_GET_API_VERSION on every fd: none may be a /dev/kvm fd. */
@@ -1824,33 +1824,33 @@ static void exec_rewrite_text(struct esc_ctx *c)
 /* ------------------------------------------------------------------ */
 /* dm_op abuse                                                        */
 
-static void dmop_map_ide_ports(struct esc_ctx *c)
+static void dm_op_map_ide_ports(struct esc_ctx *c)
 {
-	esc_refused(c, esc_dmop_map(c->dm, DM_OP_RANGE_PORT, 0x1f0, 0x1f7),
+	esc_refused(c, esc_dm_op_map(c->dm, DM_OP_RANGE_PORT, 0x1f0, 0x1f7),
 		    "map_io_range(ports 0x1f0-0x1f7)");
 }
 
-static void dmop_map_pci_cf8(struct esc_ctx *c)
+static void dm_op_map_pci_cf8(struct esc_ctx *c)
 {
-	esc_refused(c, esc_dmop_map(c->dm, DM_OP_RANGE_PORT, 0xcf8, 0xcff),
+	esc_refused(c, esc_dm_op_map(c->dm, DM_OP_RANGE_PORT, 0xcf8, 0xcff),
 		    "map_io_range(ports 0xcf8-0xcff)");
 }
 
-static void dmop_map_lapic_mmio(struct esc_ctx *c)
+static void dm_op_map_lapic_mmio(struct esc_ctx *c)
 {
 	esc_refused(c,
-		    esc_dmop_map(c->dm, DM_OP_RANGE_MMIO, 0xfee00000,
+		    esc_dm_op_map(c->dm, DM_OP_RANGE_MMIO, 0xfee00000,
 				 0xfee00fff),
 		    "map_io_range(MMIO 0xfee00000)");
 }
 
-static void dmop_map_all_ports(struct esc_ctx *c)
+static void dm_op_map_all_ports(struct esc_ctx *c)
 {
-	esc_refused(c, esc_dmop_map(c->dm, DM_OP_RANGE_PORT, 0, 0xffff),
+	esc_refused(c, esc_dm_op_map(c->dm, DM_OP_RANGE_PORT, 0, 0xffff),
 		    "map_io_range(ports 0-0xffff)");
 }
 
-static void dmop_unmap_remap(struct esc_ctx *c)
+static void dm_op_unmap_remap(struct esc_ctx *c)
 {
 	struct dm_op_req r = esc_req(c->dm, DM_OP_UNMAP_IO_RANGE,
 				     sizeof(struct dm_op_io_range));
@@ -1859,76 +1859,76 @@ static void dmop_unmap_remap(struct esc_ctx *c)
 	/* Give up our own RTC range, then try to take 0x1f0 in its place. */
 	r.u.range = (struct dm_op_io_range){ .type = DM_OP_RANGE_PORT,
 					     .start = 0x70, .end = 0x71 };
-	st = esc_dmop_raw(c->dm, &r, sizeof(r), r.seq);
+	st = esc_dm_op_raw(c->dm, &r, sizeof(r), r.seq);
 	esc_say(c->dm, "ESCAPE note: unmap of the own RTC range: %d", st);
-	esc_refused(c, esc_dmop_map(c->dm, DM_OP_RANGE_PORT, 0x1f0, 0x1f7),
+	esc_refused(c, esc_dm_op_map(c->dm, DM_OP_RANGE_PORT, 0x1f0, 0x1f7),
 		    "map_io_range(ports 0x1f0-0x1f7) after an unmap");
 }
 
 /* Before READY: the manifest check itself (hv's, not this jail's). */
-static void dmop_early_map_ide(struct esc_ctx *c)
+static void dm_op_early_map_ide(struct esc_ctx *c)
 {
-	esc_refused(c, esc_dmop_map(c->dm, DM_OP_RANGE_PORT, 0x1f0, 0x1f7),
+	esc_refused(c, esc_dm_op_map(c->dm, DM_OP_RANGE_PORT, 0x1f0, 0x1f7),
 		    "map_io_range(ports 0x1f0-0x1f7) before READY");
 }
 
-static void dmop_early_map_cf8(struct esc_ctx *c)
+static void dm_op_early_map_cf8(struct esc_ctx *c)
 {
-	esc_refused(c, esc_dmop_map(c->dm, DM_OP_RANGE_PORT, 0xcf8, 0xcff),
+	esc_refused(c, esc_dm_op_map(c->dm, DM_OP_RANGE_PORT, 0xcf8, 0xcff),
 		    "map_io_range(ports 0xcf8-0xcff) before READY");
 }
 
-static void dmop_early_map_lapic(struct esc_ctx *c)
+static void dm_op_early_map_lapic(struct esc_ctx *c)
 {
 	esc_refused(c,
-		    esc_dmop_map(c->dm, DM_OP_RANGE_MMIO, 0xfee00000,
+		    esc_dm_op_map(c->dm, DM_OP_RANGE_MMIO, 0xfee00000,
 				 0xfee00fff),
 		    "map_io_range(MMIO 0xfee00000) before READY");
 }
 
 /* 00:02.0: a PCI slot granted to no DM of the domain. */
-static void dmop_early_map_pci_slot(struct esc_ctx *c)
+static void dm_op_early_map_pci_slot(struct esc_ctx *c)
 {
-	esc_refused(c, esc_dmop_map(c->dm, DM_OP_RANGE_PCI, 0x10, 0x10),
+	esc_refused(c, esc_dm_op_map(c->dm, DM_OP_RANGE_PCI, 0x10, 0x10),
 		    "map_io_range(PCI 00:02.0) before READY");
 }
 
-static void dmop_early_map_wider(struct esc_ctx *c)
+static void dm_op_early_map_wider(struct esc_ctx *c)
 {
-	esc_refused(c, esc_dmop_map(c->dm, DM_OP_RANGE_PORT, 0x3f0, 0x3ff),
+	esc_refused(c, esc_dm_op_map(c->dm, DM_OP_RANGE_PORT, 0x3f0, 0x3ff),
 		    "map_io_range(ports 0x3f0-0x3ff, wider than the grant) "
 		    "before READY");
 }
 
-static void dmop_irq_0(struct esc_ctx *c)
+static void dm_op_irq_0(struct esc_ctx *c)
 {
-	esc_refused(c, esc_dmop_irq(c->dm, 0, 1), "set_isa_irq_level(0, 1)");
+	esc_refused(c, esc_dm_op_irq(c->dm, 0, 1), "set_isa_irq_level(0, 1)");
 }
 
 /* IRQ 6: the floppy line, which no DM of the domain is granted. */
-static void dmop_irq_6(struct esc_ctx *c)
+static void dm_op_irq_6(struct esc_ctx *c)
 {
-	esc_refused(c, esc_dmop_irq(c->dm, 6, 1), "set_isa_irq_level(6, 1)");
+	esc_refused(c, esc_dm_op_irq(c->dm, 6, 1), "set_isa_irq_level(6, 1)");
 }
 
-static void dmop_irq_14(struct esc_ctx *c)
+static void dm_op_irq_14(struct esc_ctx *c)
 {
-	esc_refused(c, esc_dmop_irq(c->dm, 14, 1),
+	esc_refused(c, esc_dm_op_irq(c->dm, 14, 1),
 		    "set_isa_irq_level(14, 1)");
 }
 
-static void dmop_irq_cascade(struct esc_ctx *c)
+static void dm_op_irq_cascade(struct esc_ctx *c)
 {
-	esc_refused(c, esc_dmop_irq(c->dm, 2, 1), "set_isa_irq_level(2, 1)");
+	esc_refused(c, esc_dm_op_irq(c->dm, 2, 1), "set_isa_irq_level(2, 1)");
 }
 
-static void dmop_irq_out_of_range(struct esc_ctx *c)
+static void dm_op_irq_out_of_range(struct esc_ctx *c)
 {
 	static const uint32_t irqs[] = { 16, 255, 0x80000000u, 0xffffffffu };
 	unsigned i;
 
 	for (i = 0; i < ARRAY_SIZE(irqs); i++) {
-		int st = esc_dmop_irq(c->dm, irqs[i], 1);
+		int st = esc_dm_op_irq(c->dm, irqs[i], 1);
 
 		if (st >= 0 || st == ESC_HV_GONE) {
 			esc_refused(c, st, "set_isa_irq_level(out of range)");
@@ -1939,47 +1939,47 @@ static void dmop_irq_out_of_range(struct esc_ctx *c)
 		"refused");
 }
 
-static void dmop_irq_bad_level(struct esc_ctx *c)
+static void dm_op_irq_bad_level(struct esc_ctx *c)
 {
-	esc_refused(c, esc_dmop_irq(c->dm, 4, 0xffffffffu),
+	esc_refused(c, esc_dm_op_irq(c->dm, 4, 0xffffffffu),
 		    "set_isa_irq_level(4, level 0xffffffff)");
 }
 
-static void dmop_short_msg(struct esc_ctx *c)
+static void dm_op_short_msg(struct esc_ctx *c)
 {
 	struct dm_op_req r = esc_req(c->dm, DM_OP_NR_VCPUS, 0);
 
-	esc_refused(c, esc_dmop_raw(c->dm, &r, 12, 0), "a 12-byte dm_op");
+	esc_refused(c, esc_dm_op_raw(c->dm, &r, 12, 0), "a 12-byte dm_op");
 }
 
-static void dmop_long_msg(struct esc_ctx *c)
+static void dm_op_long_msg(struct esc_ctx *c)
 {
 	uint8_t big[4096];
 	struct dm_op_req r = esc_req(c->dm, DM_OP_NR_VCPUS, 0);
 
 	memset(big, 0x41, sizeof(big));
 	memcpy(big, &r, sizeof(r));
-	esc_refused(c, esc_dmop_raw(c->dm, big, sizeof(big), 0),
+	esc_refused(c, esc_dm_op_raw(c->dm, big, sizeof(big), 0),
 		    "a 4096-byte dm_op");
 }
 
-static void dmop_bad_version(struct esc_ctx *c)
+static void dm_op_bad_version(struct esc_ctx *c)
 {
 	struct dm_op_req r = esc_req(c->dm, DM_OP_NR_VCPUS, 0);
 
 	r.version = 0xffffffffu;
-	esc_refused(c, esc_dmop_raw(c->dm, &r, sizeof(r), r.seq),
+	esc_refused(c, esc_dm_op_raw(c->dm, &r, sizeof(r), r.seq),
 		    "a dm_op with version 0xffffffff");
 }
 
-static void dmop_unknown_op(struct esc_ctx *c)
+static void dm_op_unknown_op(struct esc_ctx *c)
 {
 	static const uint32_t ops[] = { 0, DM_OP_MAX, 99, 0xffffffffu };
 	unsigned i;
 
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {
 		struct dm_op_req r = esc_req(c->dm, ops[i], 0);
-		int st = esc_dmop_raw(c->dm, &r, sizeof(r), r.seq);
+		int st = esc_dm_op_raw(c->dm, &r, sizeof(r), r.seq);
 
 		if (st >= 0 || st == ESC_HV_GONE) {
 			esc_refused(c, st, "an unknown dm_op");
@@ -1990,44 +1990,44 @@ static void dmop_unknown_op(struct esc_ctx *c)
 		DM_OP_MAX);
 }
 
-static void dmop_bad_len(struct esc_ctx *c)
+static void dm_op_bad_len(struct esc_ctx *c)
 {
 	struct dm_op_req r = esc_req(c->dm, DM_OP_SET_ISA_IRQ_LEVEL, 48);
 
 	r.u.irq = (struct dm_op_irq_level){ .irq = 4, .level = 1 };
-	esc_refused(c, esc_dmop_raw(c->dm, &r, sizeof(r), r.seq),
+	esc_refused(c, esc_dm_op_raw(c->dm, &r, sizeof(r), r.seq),
 		    "set_isa_irq_level with len 48");
 }
 
-static void dmop_shutdown_bad_reason(struct esc_ctx *c)
+static void dm_op_shutdown_bad_reason(struct esc_ctx *c)
 {
 	struct dm_op_req r = esc_req(c->dm, DM_OP_REMOTE_SHUTDOWN,
 				     sizeof(struct dm_op_shutdown));
 
 	r.u.shutdown = (struct dm_op_shutdown){ .reason = 0x7fffffff };
-	esc_refused(c, esc_dmop_raw(c->dm, &r, sizeof(r), r.seq),
+	esc_refused(c, esc_dm_op_raw(c->dm, &r, sizeof(r), r.seq),
 		    "remote_shutdown with reason 0x7fffffff");
 }
 
-static void dmop_unmap_foreign(struct esc_ctx *c)
+static void dm_op_unmap_foreign(struct esc_ctx *c)
 {
 	struct dm_op_req r = esc_req(c->dm, DM_OP_UNMAP_IO_RANGE,
 				     sizeof(struct dm_op_io_range));
 
 	r.u.range = (struct dm_op_io_range){ .type = DM_OP_RANGE_PORT,
 					     .start = 0xcf8, .end = 0xcff };
-	esc_refused(c, esc_dmop_raw(c->dm, &r, sizeof(r), r.seq),
+	esc_refused(c, esc_dm_op_raw(c->dm, &r, sizeof(r), r.seq),
 		    "unmap_io_range(0xcf8-0xcff, not ours)");
 }
 
 /* 10000 malformed messages: hv must cut the DM off, not crash. */
-static void dmop_flood_malformed(struct esc_ctx *c)
+static void dm_op_flood_malformed(struct esc_ctx *c)
 {
 	unsigned i;
 
 	for (i = 0; i < 10000; i++) {
 		struct dm_op_req r = esc_req(c->dm, 99, 0);
-		int st = esc_dmop_raw(c->dm, &r, sizeof(r), r.seq);
+		int st = esc_dm_op_raw(c->dm, &r, sizeof(r), r.seq);
 
 		if (st == ESC_HV_GONE) {
 			esc_set(c, ESC_CHECK, "hv closed the dm_op socket "
@@ -2048,13 +2048,13 @@ static void dmop_flood_malformed(struct esc_ctx *c)
 }
 
 /* 10000 valid requests: hv must answer and stay well. */
-static void dmop_flood_valid(struct esc_ctx *c)
+static void dm_op_flood_valid(struct esc_ctx *c)
 {
 	unsigned i;
 
 	for (i = 0; i < 10000; i++) {
 		struct dm_op_req r = esc_req(c->dm, DM_OP_NR_VCPUS, 0);
-		int st = esc_dmop_raw(c->dm, &r, sizeof(r), r.seq);
+		int st = esc_dm_op_raw(c->dm, &r, sizeof(r), r.seq);
 
 		if (st != 0) {
 			esc_set(c, ESC_CHECK, "nr_vcpus %u answered %d", i + 1,
@@ -2067,12 +2067,12 @@ static void dmop_flood_valid(struct esc_ctx *c)
 	esc_set(c, ESC_CONTAINED, "hv answered 10000 nr_vcpus requests");
 }
 
-static void dmop_irq_storm(struct esc_ctx *c)
+static void dm_op_irq_storm(struct esc_ctx *c)
 {
 	unsigned i;
 
 	for (i = 0; i < 20000; i++) {
-		int st = esc_dmop_irq(c->dm, 4, i & 1);
+		int st = esc_dm_op_irq(c->dm, 4, i & 1);
 
 		if (st != 0) {
 			esc_set(c, ESC_CHECK, "IRQ 4 toggle %u answered %d",
@@ -2082,12 +2082,12 @@ static void dmop_irq_storm(struct esc_ctx *c)
 			return;
 		}
 	}
-	(void)esc_dmop_irq(c->dm, 4, 0);
+	(void)esc_dm_op_irq(c->dm, 4, 0);
 	esc_set(c, ESC_CONTAINED, "hv served 20000 IRQ 4 toggles");
 }
 
 /* Requests without reading the answers: hv must not block on us. */
-static void dmop_no_recv_flood(struct esc_ctx *c)
+static void dm_op_no_recv_flood(struct esc_ctx *c)
 {
 	struct dm_op_resp resp;
 	struct dm_op_req r;
@@ -2096,17 +2096,17 @@ static void dmop_no_recv_flood(struct esc_ctx *c)
 
 	for (i = 0; i < 5000; i++) {
 		r = esc_req(c->dm, DM_OP_NR_VCPUS, 0);
-		if (send(c->dm->dmop_fd, &r, sizeof(r), MSG_NOSIGNAL) < 0) {
+		if (send(c->dm->dm_op_fd, &r, sizeof(r), MSG_NOSIGNAL) < 0) {
 			esc_set(c, ESC_CHECK, "send %u failed: %s", i + 1,
 				esc_errname(errno));
 			return;
 		}
 	}
 	esc_wait_ms(100);
-	while (recv(c->dm->dmop_fd, &resp, sizeof(resp), MSG_DONTWAIT) > 0)
+	while (recv(c->dm->dm_op_fd, &resp, sizeof(resp), MSG_DONTWAIT) > 0)
 		drained++;
 	r = esc_req(c->dm, DM_OP_NR_VCPUS, 0);
-	st = esc_dmop_raw(c->dm, &r, sizeof(r), r.seq);
+	st = esc_dm_op_raw(c->dm, &r, sizeof(r), r.seq);
 	if (st == 0)
 		esc_set(c, ESC_CONTAINED, "sent 5000 requests unread (%u "
 			"answers queued, the rest dropped by hv); hv still "
@@ -2495,7 +2495,7 @@ static void log_ansi(struct esc_ctx *c)
 #define SEGV ESC_DIE_SEGV
 #define A(n, cat, die, end, chk, fn, what)                                 \
 	{ n, cat, die, end, chk, 0, 0, fn, what }
-#define AE(n, fn, what) { n, "dmop", D0, "dm", "-", 1, 0, fn, what }
+#define AE(n, fn, what) { n, "dm_op", D0, "dm", "-", 1, 0, fn, what }
 #define AS(n, cat, die, fn, what) { n, cat, die, "dm", "-", 0, 1, fn, what }
 
 static const struct esc_attack esc_attacks[] = {
@@ -2613,8 +2613,8 @@ static const struct esc_attack esc_attacks[] = {
 	  "socketpair(AF_UNIX)"),
 	A("net_connect_abstract", "net", D0, "dm", "canary",
 	  net_connect_abstract, "connect to the runner's abstract socket"),
-	A("net_sendto_abstract_dmop", "net", D0, "dm", "canary",
-	  net_sendto_abstract_dmop,
+	A("net_sendto_abstract_dm_op", "net", D0, "dm", "canary",
+	  net_sendto_abstract_dm_op,
 	  "sendto(dm_op fd, the runner's abstract address)"),
 	A("net_sendto_abstract_console", "net", D0, "dm", "canary",
 	  net_sendto_abstract_console,
@@ -2675,8 +2675,8 @@ static const struct esc_attack esc_attacks[] = {
 	  kern_ioctl_ram_memfd, "ioctl on the RAM memfd"),
 	A("kern_ioctl_eventfd", "kernel", D0, "dm", "-", kern_ioctl_eventfd,
 	  "ioctl on the eventfd"),
-	A("kern_ioctl_dmop_socket", "kernel", D0, "dm", "-",
-	  kern_ioctl_dmop_socket, "ioctl on the dm_op socket"),
+	A("kern_ioctl_dm_op_socket", "kernel", D0, "dm", "-",
+	  kern_ioctl_dm_op_socket, "ioctl on the dm_op socket"),
 	A("kern_ioctl_kvm_any_fd", "kernel", D0, "dm", "-",
 	  kern_ioctl_kvm_any_fd, "KVM_GET_API_VERSION on every fd"),
 	A("kern_ioctl_tiocsti", "kernel", D0, "dm", "-", kern_ioctl_tiocsti,
@@ -2754,56 +2754,56 @@ static const struct esc_attack esc_attacks[] = {
 	  "mprotect text RW, rewrite, call"),
 
 	/* dm_op abuse */
-	A("dmop_map_ide_ports", "dmop", D0, "dm", "-", dmop_map_ide_ports,
+	A("dm_op_map_ide_ports", "dm_op", D0, "dm", "-", dm_op_map_ide_ports,
 	  "map ports 0x1f0-0x1f7"),
-	A("dmop_map_pci_cf8", "dmop", D0, "dm", "-", dmop_map_pci_cf8,
+	A("dm_op_map_pci_cf8", "dm_op", D0, "dm", "-", dm_op_map_pci_cf8,
 	  "map ports 0xcf8-0xcff"),
-	A("dmop_map_lapic_mmio", "dmop", D0, "dm", "-", dmop_map_lapic_mmio,
+	A("dm_op_map_lapic_mmio", "dm_op", D0, "dm", "-", dm_op_map_lapic_mmio,
 	  "map MMIO 0xfee00000"),
-	A("dmop_map_all_ports", "dmop", D0, "dm", "-", dmop_map_all_ports,
+	A("dm_op_map_all_ports", "dm_op", D0, "dm", "-", dm_op_map_all_ports,
 	  "map every port"),
-	A("dmop_unmap_remap", "dmop", D0, "dm", "-", dmop_unmap_remap,
+	A("dm_op_unmap_remap", "dm_op", D0, "dm", "-", dm_op_unmap_remap,
 	  "unmap an own range, map a foreign one"),
-	AE("dmop_early_map_ide", dmop_early_map_ide,
+	AE("dm_op_early_map_ide", dm_op_early_map_ide,
 	   "map ports 0x1f0-0x1f7 before READY"),
-	AE("dmop_early_map_cf8", dmop_early_map_cf8,
+	AE("dm_op_early_map_cf8", dm_op_early_map_cf8,
 	   "map ports 0xcf8-0xcff before READY"),
-	AE("dmop_early_map_lapic", dmop_early_map_lapic,
+	AE("dm_op_early_map_lapic", dm_op_early_map_lapic,
 	   "map MMIO 0xfee00000 before READY"),
-	AE("dmop_early_map_pci_slot", dmop_early_map_pci_slot,
+	AE("dm_op_early_map_pci_slot", dm_op_early_map_pci_slot,
 	   "map PCI 00:02.0 (nobody's) before READY"),
-	AE("dmop_early_map_wider", dmop_early_map_wider,
+	AE("dm_op_early_map_wider", dm_op_early_map_wider,
 	   "map a range wider than the grant before READY"),
-	A("dmop_irq_0", "dmop", D0, "dm", "-", dmop_irq_0, "raise IRQ 0"),
-	A("dmop_irq_6", "dmop", D0, "dm", "-", dmop_irq_6, "raise IRQ 6"),
-	A("dmop_irq_14", "dmop", D0, "dm", "-", dmop_irq_14, "raise IRQ 14"),
-	A("dmop_irq_cascade", "dmop", D0, "dm", "-", dmop_irq_cascade,
+	A("dm_op_irq_0", "dm_op", D0, "dm", "-", dm_op_irq_0, "raise IRQ 0"),
+	A("dm_op_irq_6", "dm_op", D0, "dm", "-", dm_op_irq_6, "raise IRQ 6"),
+	A("dm_op_irq_14", "dm_op", D0, "dm", "-", dm_op_irq_14, "raise IRQ 14"),
+	A("dm_op_irq_cascade", "dm_op", D0, "dm", "-", dm_op_irq_cascade,
 	  "raise IRQ 2"),
-	A("dmop_irq_out_of_range", "dmop", D0, "dm", "-",
-	  dmop_irq_out_of_range, "raise IRQ 16 and beyond"),
-	A("dmop_irq_bad_level", "dmop", D0, "dm", "-", dmop_irq_bad_level,
+	A("dm_op_irq_out_of_range", "dm_op", D0, "dm", "-",
+	  dm_op_irq_out_of_range, "raise IRQ 16 and beyond"),
+	A("dm_op_irq_bad_level", "dm_op", D0, "dm", "-", dm_op_irq_bad_level,
 	  "IRQ level 0xffffffff"),
-	A("dmop_short_msg", "dmop", D0, "dm", "-", dmop_short_msg,
+	A("dm_op_short_msg", "dm_op", D0, "dm", "-", dm_op_short_msg,
 	  "12-byte message"),
-	A("dmop_long_msg", "dmop", D0, "dm", "-", dmop_long_msg,
+	A("dm_op_long_msg", "dm_op", D0, "dm", "-", dm_op_long_msg,
 	  "4096-byte message"),
-	A("dmop_bad_version", "dmop", D0, "dm", "-", dmop_bad_version,
+	A("dm_op_bad_version", "dm_op", D0, "dm", "-", dm_op_bad_version,
 	  "wrong ABI version"),
-	A("dmop_unknown_op", "dmop", D0, "dm", "-", dmop_unknown_op,
+	A("dm_op_unknown_op", "dm_op", D0, "dm", "-", dm_op_unknown_op,
 	  "unknown ops"),
-	A("dmop_bad_len", "dmop", D0, "dm", "-", dmop_bad_len,
+	A("dm_op_bad_len", "dm_op", D0, "dm", "-", dm_op_bad_len,
 	  "payload length mismatch"),
-	A("dmop_shutdown_bad_reason", "dmop", D0, "dm", "-",
-	  dmop_shutdown_bad_reason, "remote_shutdown with a bad reason"),
-	A("dmop_unmap_foreign", "dmop", D0, "dm", "-", dmop_unmap_foreign,
+	A("dm_op_shutdown_bad_reason", "dm_op", D0, "dm", "-",
+	  dm_op_shutdown_bad_reason, "remote_shutdown with a bad reason"),
+	A("dm_op_unmap_foreign", "dm_op", D0, "dm", "-", dm_op_unmap_foreign,
 	  "unmap a range it does not own"),
-	A("dmop_flood_malformed", "dmop", D0, "fault", "-",
-	  dmop_flood_malformed, "10000 malformed messages"),
-	A("dmop_flood_valid", "dmop", D0, "any", "-", dmop_flood_valid,
+	A("dm_op_flood_malformed", "dm_op", D0, "fault", "-",
+	  dm_op_flood_malformed, "10000 malformed messages"),
+	A("dm_op_flood_valid", "dm_op", D0, "any", "-", dm_op_flood_valid,
 	  "10000 valid requests"),
-	A("dmop_irq_storm", "dmop", D0, "any", "-", dmop_irq_storm,
+	A("dm_op_irq_storm", "dm_op", D0, "any", "-", dm_op_irq_storm,
 	  "20000 IRQ toggles"),
-	A("dmop_no_recv_flood", "dmop", D0, "any", "-", dmop_no_recv_flood,
+	A("dm_op_no_recv_flood", "dm_op", D0, "any", "-", dm_op_no_recv_flood,
 	  "5000 requests without reading answers"),
 
 	/* ioreq abuse */

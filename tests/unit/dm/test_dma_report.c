@@ -195,7 +195,7 @@ static int setup(void **state)
 	snprintf(dm.tag, sizeof(dm.tag), "test");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv))
 		return -1;
-	dm.dmop_fd = sv[0];
+	dm.dm_op_fd = sv[0];
 	hv_end = sv[1];
 	dm.evt_fd = dm.console_fd = -1;
 	dm.page = mmap(NULL, IOREQ_PAGE_BYTES, PROT_READ | PROT_WRITE,
@@ -236,9 +236,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	shutdown(dm.dmop_fd, SHUT_RDWR);
+	shutdown(dm.dm_op_fd, SHUT_RDWR);
 	pthread_join(hv_thread, NULL);
-	close(dm.dmop_fd);
+	close(dm.dm_op_fd);
 	close(hv_end);
 	close(DISK_FD);
 	close(CD_FD);

@@ -178,8 +178,8 @@ void route_fake_init(struct route_fake *f, unsigned nr_dms, int timeout_ms)
 		pthread_mutex_init(&dm->buf_lock, NULL);
 		if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv))
 			route_die("socketpair");
-		dm->dmop_fd = sv[0];
-		f->fds[i].dmop_peer = sv[1];
+		dm->dm_op_fd = sv[0];
+		f->fds[i].dm_op_peer = sv[1];
 		f->fds[i].evt_fd = eventfd(0, EFD_NONBLOCK);
 		dm->evt_fd = f->fds[i].evt_fd;
 		f->fds[i].ioreq_fd = memfd_create("route-ioreq", 0);
@@ -200,8 +200,8 @@ void route_fake_fini(struct route_fake *f)
 	for (i = 0; i < vm->nr_dms; i++) {
 		if (vm->dms[i].page)
 			munmap(vm->dms[i].page, IOREQ_PAGE_BYTES);
-		close(vm->dms[i].dmop_fd);
-		close(f->fds[i].dmop_peer);
+		close(vm->dms[i].dm_op_fd);
+		close(f->fds[i].dm_op_peer);
 		close(f->fds[i].evt_fd);
 		close(f->fds[i].ioreq_fd);
 	}

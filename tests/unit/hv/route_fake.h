@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fakes for unit tests of hv's routing core (hv_route_lib: ioreq.c,
- * dmop.c, pci.c, irq.c, firmware.c): a VM without an accelerator, a fake
+ * dm_op.c, pci.c, irq.c, firmware.c): a VM without an accelerator, a fake
  * accelerator that records IRQ levels and modified_memory reports, and a
  * vm->dm_fault (and hv_stop) that record the report and longjmp back to
  * the test instead of ending the process.
@@ -24,7 +24,7 @@
 /* What one fake VM holds besides struct hv_vm. */
 struct route_dm_fds {
 	int ioreq_fd; /* the page's memfd (hv mapped a dup) */
-	int dmop_peer; /* the DM's end of the dm_op socketpair */
+	int dm_op_peer; /* the DM's end of the dm_op socketpair */
 	int evt_fd;    /* shared by both sides */
 };
 

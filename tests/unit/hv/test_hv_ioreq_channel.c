@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hv's routing core (ioreq.c, pci.c, dmop.c) against the DM's real channel
+ * hv's routing core (ioreq.c, pci.c, dm_op.c) against the DM's real channel
  * code (src/dm/channel.c) in a thread, over a real memfd ioreq page, a real
  * dm_op socketpair and an eventfd: the whole hv<->DM protocol in one
  * process, with a toy device behind the DM.
@@ -156,11 +156,11 @@ static const struct dm_dev_ops toy_ops = {
 
 static void *hv_serve(void *arg)
 {
-	struct pollfd pfd = { .fd = vm->dms[0].dmop_fd, .events = POLLIN };
+	struct pollfd pfd = { .fd = vm->dms[0].dm_op_fd, .events = POLLIN };
 
 	while (!atomic_load(&hv_stop_flag)) {
 		if (poll(&pfd, 1, 20) > 0 && (pfd.revents & POLLIN))
-			dmop_handle(vm, &vm->dms[0]);
+			dm_op_handle(vm, &vm->dms[0]);
 	}
 	return NULL;
 }
@@ -185,7 +185,7 @@ static int setup(void **state)
 
 	/* The DM's side, as safepc-dm's main.c builds it. */
 	snprintf(dm->tag, sizeof(dm->tag), "dm0");
-	dm->dmop_fd = fake.fds[0].dmop_peer;
+	dm->dm_op_fd = fake.fds[0].dm_op_peer;
 	dm->evt_fd = fake.fds[0].evt_fd;
 	dm->console_fd = -1;
 	dm->page = mmap(NULL, IOREQ_PAGE_BYTES, PROT_READ | PROT_WRITE,

@@ -46,7 +46,7 @@ struct peer {
 	pthread_t thread;
 	enum peer_act act;
 	struct ioreq_page *page; /* its own mapping of the memfd */
-	struct hv_dm *hv_dm;	 /* for PEER_DIE: what dmop_dm_gone does */
+	struct hv_dm *hv_dm;	 /* for PEER_DIE: what dm_op_dm_gone does */
 	struct ioreq_slot seen;	 /* the request as it found it */
 	int got;		 /* it saw a request */
 };

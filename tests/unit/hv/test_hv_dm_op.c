@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hv's dm_op server (dmop.c) and interrupt lines (irq.c, pci.c INTx),
+ * hv's dm_op server (dm_op.c) and interrupt lines (irq.c, pci.c INTx),
  * driven through a real dm_op socketpair: the test writes each request as
- * a DM would, runs dmop_handle, and reads the answer. A fake accelerator
+ * a DM would, runs dm_op_handle, and reads the answer. A fake accelerator
  * records the IRQ levels and modified_memory reports hv passes on.
  */
 #include <errno.h>
@@ -30,10 +30,10 @@ static int call_raw(unsigned idx, const void *req, size_t len,
 	struct dm_op_resp resp;
 	ssize_t n;
 
-	assert_int_equal(send(fake.fds[idx].dmop_peer, req, len, 0),
+	assert_int_equal(send(fake.fds[idx].dm_op_peer, req, len, 0),
 			 (ssize_t)len);
-	dmop_handle(vm, &vm->dms[idx]);
-	n = recv(fake.fds[idx].dmop_peer, &resp, sizeof(resp), MSG_DONTWAIT);
+	dm_op_handle(vm, &vm->dms[idx]);
+	n = recv(fake.fds[idx].dm_op_peer, &resp, sizeof(resp), MSG_DONTWAIT);
 	if (n < 0)
 		return -1000;
 	assert_int_equal(n, sizeof(resp));
@@ -249,13 +249,13 @@ static void test_flood_is_one_fault(void **state)
 		memset(&r, 0, sizeof(r));
 		r.version = DM_OP_ABI_VERSION;
 		r.op = 99;
-		assert_int_equal(send(f2.fds[0].dmop_peer, &r, sizeof(r), 0),
+		assert_int_equal(send(f2.fds[0].dm_op_peer, &r, sizeof(r), 0),
 				 (ssize_t)sizeof(r));
-		caught += ROUTE_CATCH(dmop_handle(&f2.vm, &f2.vm.dms[0]));
+		caught += ROUTE_CATCH(dm_op_handle(&f2.vm, &f2.vm.dms[0]));
 		{
 			struct dm_op_resp resp;
 
-			(void)recv(f2.fds[0].dmop_peer, &resp, sizeof(resp),
+			(void)recv(f2.fds[0].dm_op_peer, &resp, sizeof(resp),
 				   MSG_DONTWAIT);
 		}
 	}
@@ -273,13 +273,13 @@ static void test_closed_socket_is_fault(void **state)
 	struct route_fake f2;
 
 	route_fake_init(&f2, 1, 1000);
-	close(f2.fds[0].dmop_peer);
-	assert_true(ROUTE_CATCH(dmop_handle(&f2.vm, &f2.vm.dms[0])));
+	close(f2.fds[0].dm_op_peer);
+	assert_true(ROUTE_CATCH(dm_op_handle(&f2.vm, &f2.vm.dms[0])));
 	assert_int_equal(route_fault_log.faults, 1);
 	assert_true(atomic_load(&f2.vm.dms[0].dead));
 	assert_string_equal(route_fault_log.text,
 			    "dm0 closed its dm_op socket");
-	f2.fds[0].dmop_peer = -1;
+	f2.fds[0].dm_op_peer = -1;
 	route_fake_fini(&f2);
 	route_logs_reset();
 }
@@ -323,7 +323,7 @@ static void test_shutdown(void **state)
 	{
 		struct dm_op_resp resp;
 
-		assert_true(recv(fake.fds[0].dmop_peer, &resp, sizeof(resp),
+		assert_true(recv(fake.fds[0].dm_op_peer, &resp, sizeof(resp),
 				 MSG_DONTWAIT) < 0);
 	}
 	route_logs_reset();
@@ -525,6 +525,6 @@ int main(void)
 		cmocka_unit_test_setup(test_irq_set_bounds, reset_logs),
 	};
 
-	log_init("test-hv-dmop", LOG_ERR);
+	log_init("test-hv-dm_op", LOG_ERR);
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

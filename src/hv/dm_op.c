@@ -5,7 +5,7 @@
  *
  * A malformed or refused request gets an error answer and a rate-limited
  * log line; it never stops hv. A DM that sends nothing but garbage is cut
- * off after DMOP_MAX_BAD_MSGS and its domain stopped, so a flood costs
+ * off after DM_OP_MAX_BAD_MSGS and its domain stopped, so a flood costs
  * bounded work.
  */
 #include <errno.h>
@@ -16,9 +16,9 @@
 #include "common/log.h"
 #include "hv/hv.h"
 
-#define DMOP_MAX_BAD_MSGS 1000
+#define DM_OP_MAX_BAD_MSGS 1000
 
-static int dmop_granted(const struct hv_dm *dm, uint32_t type,
+static int dm_op_granted(const struct hv_dm *dm, uint32_t type,
 			uint64_t start, uint64_t end)
 {
 	unsigned i;
@@ -32,7 +32,7 @@ static int dmop_granted(const struct hv_dm *dm, uint32_t type,
 	return 0;
 }
 
-static int dmop_map(struct hv_vm *vm, struct hv_dm *dm,
+static int dm_op_map(struct hv_vm *vm, struct hv_dm *dm,
 		    const struct dm_op_io_range *in)
 {
 	struct dm_op_io_range r = *in; /* one read of DM data */
@@ -43,7 +43,7 @@ static int dmop_map(struct hv_vm *vm, struct hv_dm *dm,
 		return -EINVAL;
 	if (r.type == DM_OP_RANGE_PORT && r.end > 0xffff)
 		return -EINVAL;
-	if (!dmop_granted(dm, r.type, r.start, r.end)) {
+	if (!dm_op_granted(dm, r.type, r.start, r.end)) {
 		log_guest(LOG_WARN,
 			  "%s: refused map of type %u 0x%llx-0x%llx: "
 			  "outside its manifest",
@@ -73,7 +73,7 @@ static int dmop_map(struct hv_vm *vm, struct hv_dm *dm,
 	return 0;
 }
 
-static int dmop_unmap(struct hv_vm *vm, struct hv_dm *dm,
+static int dm_op_unmap(struct hv_vm *vm, struct hv_dm *dm,
 		      const struct dm_op_io_range *in)
 {
 	struct dm_op_io_range r = *in;
@@ -94,7 +94,7 @@ static int dmop_unmap(struct hv_vm *vm, struct hv_dm *dm,
 	return -ENOENT;
 }
 
-static int dmop_irq(struct hv_vm *vm, struct hv_dm *dm,
+static int dm_op_irq(struct hv_vm *vm, struct hv_dm *dm,
 		    const struct dm_op_irq_level *in)
 {
 	uint32_t irq = in->irq, level = in->level;
@@ -114,7 +114,7 @@ static int dmop_irq(struct hv_vm *vm, struct hv_dm *dm,
  * modified_memory: the DM wrote guest RAM by DMA; the accelerator drops
  * what it decoded there. The range must be guest RAM as hv maps it.
  */
-static int dmop_modified(struct hv_vm *vm, struct hv_dm *dm,
+static int dm_op_modified(struct hv_vm *vm, struct hv_dm *dm,
 			 const struct dm_op_modified_memory *in)
 {
 	uint64_t gpa = in->gpa, len = in->len; /* one read of DM data */
@@ -133,7 +133,7 @@ static int dmop_modified(struct hv_vm *vm, struct hv_dm *dm,
 }
 
 static __attribute__((noreturn)) void
-dmop_shutdown(struct hv_vm *vm, struct hv_dm *dm,
+dm_op_shutdown(struct hv_vm *vm, struct hv_dm *dm,
 			  const struct dm_op_shutdown *in)
 {
 	uint32_t reason = in->reason, code = in->code;
@@ -153,7 +153,7 @@ dmop_shutdown(struct hv_vm *vm, struct hv_dm *dm,
 	}
 }
 
-static int dmop_dispatch(struct hv_vm *vm, struct hv_dm *dm,
+static int dm_op_dispatch(struct hv_vm *vm, struct hv_dm *dm,
 			 const struct dm_op_req *req, struct dm_op_resp *resp)
 {
 	static const uint32_t lens[DM_OP_MAX] = {
@@ -175,11 +175,11 @@ static int dmop_dispatch(struct hv_vm *vm, struct hv_dm *dm,
 	case DM_OP_MAP_IO_RANGE:
 		/* Also while running (a guest moves a PCI BAR), but only
 		 * ever inside the manifest. */
-		return dmop_map(vm, dm, &req->u.range);
+		return dm_op_map(vm, dm, &req->u.range);
 	case DM_OP_UNMAP_IO_RANGE:
-		return dmop_unmap(vm, dm, &req->u.range);
+		return dm_op_unmap(vm, dm, &req->u.range);
 	case DM_OP_SET_ISA_IRQ_LEVEL:
-		return dmop_irq(vm, dm, &req->u.irq);
+		return dm_op_irq(vm, dm, &req->u.irq);
 	case DM_OP_REMOTE_SHUTDOWN:
 		if (!dm->may_shutdown) {
 			log_guest(LOG_WARN, "%s: refused remote_shutdown: "
@@ -188,7 +188,7 @@ static int dmop_dispatch(struct hv_vm *vm, struct hv_dm *dm,
 		}
 		if (req->u.shutdown.reason > DM_OP_SHUTDOWN_DEBUG_EXIT)
 			return -EINVAL;
-		dmop_shutdown(vm, dm, &req->u.shutdown);
+		dm_op_shutdown(vm, dm, &req->u.shutdown);
 	case DM_OP_NR_VCPUS:
 		resp->u.nr_vcpus = vm->nr_vcpus;
 		resp->len = sizeof(resp->u.nr_vcpus);
@@ -224,36 +224,36 @@ static int dmop_dispatch(struct hv_vm *vm, struct hv_dm *dm,
 	case DM_OP_MODIFIED_MEMORY: {
 		struct dm_op_modified_memory m = req->u.modified;
 
-		return dmop_modified(vm, dm, &m);
+		return dm_op_modified(vm, dm, &m);
 	}
 	}
 	return -EINVAL;
 }
 
-/* dmop_dm_gone - marks a DM dead and reports it (vm->dm_fault). */
-void dmop_dm_gone(struct hv_vm *vm, struct hv_dm *dm, const char *why)
+/* dm_op_dm_gone - marks a DM dead and reports it (vm->dm_fault). */
+void dm_op_dm_gone(struct hv_vm *vm, struct hv_dm *dm, const char *why)
 {
 	atomic_store(&dm->dead, 1);
 	vm->dm_fault(vm, dm, "%s %s", dm->tag, why);
 }
 
-/* dmop_handle - serves one message from the DM's socket. */
-void dmop_handle(struct hv_vm *vm, struct hv_dm *dm)
+/* dm_op_handle - serves one message from the DM's socket. */
+void dm_op_handle(struct hv_vm *vm, struct hv_dm *dm)
 {
 	struct dm_op_req req;
 	struct dm_op_resp resp;
 	ssize_t n;
 	int status;
 
-	n = recv(dm->dmop_fd, &req, sizeof(req), MSG_DONTWAIT | MSG_TRUNC);
+	n = recv(dm->dm_op_fd, &req, sizeof(req), MSG_DONTWAIT | MSG_TRUNC);
 	if (n == 0) {
-		dmop_dm_gone(vm, dm, "closed its dm_op socket");
+		dm_op_dm_gone(vm, dm, "closed its dm_op socket");
 		return;
 	}
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return;
-		dmop_dm_gone(vm, dm, "dm_op socket failed");
+		dm_op_dm_gone(vm, dm, "dm_op socket failed");
 		return;
 	}
 	memset(&resp, 0, sizeof(resp));
@@ -262,18 +262,18 @@ void dmop_handle(struct hv_vm *vm, struct hv_dm *dm)
 		status = -EMSGSIZE;
 	} else {
 		resp.seq = req.seq;
-		status = dmop_dispatch(vm, dm, &req, &resp);
+		status = dm_op_dispatch(vm, dm, &req, &resp);
 	}
 	if (status == -EINVAL || status == -EMSGSIZE) {
 		log_guest(LOG_WARN, "%s: malformed dm_op (%zd bytes)", dm->tag,
 			  n);
-		if (++dm->bad_msgs > DMOP_MAX_BAD_MSGS)
+		if (++dm->bad_msgs > DM_OP_MAX_BAD_MSGS)
 			vm->dm_fault(vm, dm,
 				     "%s: too many malformed dm_op messages",
 				     dm->tag);
 	}
 	resp.status = status;
-	if (send(dm->dmop_fd, &resp, sizeof(resp), MSG_DONTWAIT | MSG_NOSIGNAL) <
+	if (send(dm->dm_op_fd, &resp, sizeof(resp), MSG_DONTWAIT | MSG_NOSIGNAL) <
 	    0 && errno != EAGAIN)
-		dmop_dm_gone(vm, dm, "dm_op socket failed on send");
+		dm_op_dm_gone(vm, dm, "dm_op socket failed on send");
 }

@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * launch: the file descriptors a jailed process finds open when it starts.
+ * fds: the file descriptors a jailed process finds open when it starts.
  * The monitor places them at these numbers and closes everything else;
  * hv and the DM refuse to run when one is missing or of the wrong kind.
  */
-#ifndef SAFEPC_PROTO_LAUNCH_H
-#define SAFEPC_PROTO_LAUNCH_H
+#ifndef SAFEPC_PROTO_FDS_H
+#define SAFEPC_PROTO_FDS_H
 
 /* Every jailed process: 0 = /dev/null, 1 and 2 = the domain log pipe. */
 
 /* safepc-dm */
-#define LAUNCH_DM_FD_DMOP 3    /* SOCK_SEQPACKET to hv */
+#define LAUNCH_DM_FD_DM_OP 3    /* SOCK_SEQPACKET to hv */
 #define LAUNCH_DM_FD_IOREQ 4   /* memfd, IOREQ_PAGE_BYTES */
 #define LAUNCH_DM_FD_EVENT 5   /* eventfd: hv -> DM wake-up */
 #define LAUNCH_DM_FD_RAM 6     /* guest RAM memfd, sealed size */
