@@ -304,6 +304,25 @@ done:
 		futex_wake_shared(&slot->state, 1);
 }
 
+/* A platform event: every device that models it acts (the ACPI PM block
+ * for the power button); an event no device knows is ignored, as a board
+ * without that button would. */
+static void channel_event(struct dm *dm, uint64_t event)
+{
+	unsigned i;
+
+	if (event > UINT32_MAX)
+		return;
+	for (i = 0; i < dm->nr_devs; i++) {
+		struct dm_dev *dev = &dm->devs[i];
+
+		if (dev->ops && dev->ops->event) {
+			dev->ops->event(dev, (uint32_t)event);
+			(void)dm_ram_flush(dm);
+		}
+	}
+}
+
 /* Drains the posted-write ring; entries are bounded by the ring size. */
 static unsigned channel_drain_ring(struct dm *dm)
 {
@@ -317,7 +336,9 @@ static unsigned channel_drain_ring(struct dm *dm)
 	while (cons != prod) {
 		struct ioreq_buf_entry e = dm->page->ring[cons % IOREQ_BUF_SLOTS];
 
-		if (e.size == 1 || e.size == 2 || e.size == 4)
+		if (e.type == IOREQ_TYPE_EVENT)
+			channel_event(dm, e.addr);
+		else if (e.size == 1 || e.size == 2 || e.size == 4)
 			channel_write(dm, e.type, e.addr, e.size, e.data);
 		cons++;
 		n++;

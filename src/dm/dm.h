@@ -34,6 +34,8 @@ struct dm_dev_ops {
 	void (*timer)(struct dm_dev *dev, int64_t now);
 	/* Optional: the console fd has input. */
 	void (*console_input)(struct dm_dev *dev);
+	/* Optional: a platform event from hv (enum ioreq_event). */
+	void (*event)(struct dm_dev *dev, uint32_t event);
 };
 
 struct dm_dev {

@@ -175,6 +175,12 @@ void ioreq_pio(struct hv_vcpu *vcpu, uint16_t port, unsigned size,
 void ioreq_mmio(struct hv_vcpu *vcpu, uint64_t gpa, unsigned size,
 		int is_write, uint8_t *data);
 int ioreq_dm_init(struct hv_vm *vm, struct hv_dm *dm, int ioreq_fd);
+/*
+ * ioreq_event - posts platform event `event` (enum ioreq_event) to every
+ * DM. Returns the number of DMs it reached; a DM whose ring stays full
+ * for IOREQ_EVENT_WAIT_NS misses it (logged).
+ */
+unsigned ioreq_event(struct hv_vm *vm, uint32_t event);
 
 /* pci.c: config mechanism #1; 1 when it handled the access. */
 int pci_pio(struct hv_vcpu *vcpu, uint16_t port, unsigned size,

@@ -11,7 +11,6 @@
  * used are hv's own copies.
  */
 #include <errno.h>
-#include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -110,6 +109,38 @@ static int ioreq_post(struct hv_vm *vm, struct hv_dm *dm, uint32_t type,
 	pthread_mutex_unlock(&dm->buf_lock);
 	ioreq_notify(dm);
 	return 0;
+}
+
+/* How long an event waits for room in a full ring (the DM drains it as
+ * soon as it runs; a DM that never does is stuck, and the event is lost). */
+#define IOREQ_EVENT_WAIT_NS 100000000ll
+
+unsigned ioreq_event(struct hv_vm *vm, uint32_t event)
+{
+	unsigned i, reached = 0;
+
+	for (i = 0; i < vm->nr_dms; i++) {
+		struct hv_dm *dm = &vm->dms[i];
+		int64_t until = util_now_ns() + IOREQ_EVENT_WAIT_NS;
+		int r;
+
+		/* A full ring: sleep 1 ms at a time (the DM wakes nobody
+		 * when it consumes, so this is a timed sleep, not a wait). */
+		while ((r = ioreq_post(vm, dm, IOREQ_TYPE_EVENT, event, 4,
+				       0)) == -ENOSPC &&
+		       util_now_ns() < until)
+			(void)futex_wait_shared(&dm->page->hdr.buf_cons,
+						__atomic_load_n(
+							&dm->page->hdr.buf_cons,
+							__ATOMIC_ACQUIRE),
+						1000000);
+		if (r)
+			log_guest(LOG_WARN, "%s: event %u not delivered: its "
+				  "ring stays full", dm->tag, event);
+		else
+			reached++;
+	}
+	return reached;
 }
 
 /*

@@ -369,6 +369,11 @@ static void hv_ctl_handle(struct hv_vm *vm)
 		break;
 	case HVCTL_CMD_STOP:
 		hv_stop(vm, HVCTL_REASON_STOPPED, 0, "destroyed");
+	case HVCTL_CMD_POWER_BUTTON:
+		log_info("power button pressed (reached %u of %u DMs)",
+			 ioreq_event(vm, IOREQ_EVENT_POWER_BUTTON),
+			 vm->nr_dms);
+		break;
 	default:
 		log_warn("unknown control message %u ignored", m.type);
 	}

@@ -21,6 +21,9 @@ enum hvctl_type {
 	HVCTL_CMD_PAUSE = 16,
 	HVCTL_CMD_UNPAUSE = 17,
 	HVCTL_CMD_STOP = 18,
+	/* Press the power button: hv posts IOREQ_EVENT_POWER_BUTTON to every
+	 * DM (ioreq.h); the guest decides what to do. */
+	HVCTL_CMD_POWER_BUTTON = 19,
 };
 
 enum hvctl_reason {

@@ -40,6 +40,15 @@ enum ioreq_type {
 	IOREQ_TYPE_PIO = 0,
 	IOREQ_TYPE_MMIO = 1,
 	IOREQ_TYPE_PCI_CONFIG = 2, /* addr = (bdf << 16) | register offset */
+	/* A platform event from hv, posted only (never in a slot): addr =
+	 * enum ioreq_event, size 4, data 0. Every DM gets it; the device
+	 * that models the event's hardware acts, the others ignore it. */
+	IOREQ_TYPE_EVENT = 3,
+};
+
+enum ioreq_event {
+	/* `safepc shutdown`: the ACPI fixed-feature power button. */
+	IOREQ_EVENT_POWER_BUTTON = 1,
 };
 
 enum ioreq_dir {

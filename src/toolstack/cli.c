@@ -359,39 +359,87 @@ int cli_pause(int argc, char **argv)
 static void cli_shutdown_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: safepc shutdown [-w] [-t SECONDS] NAME\n"
+		"usage: safepc shutdown [-n] [-t SECONDS] NAME\n"
 		"\n"
-		"Asks the domain to shut down, and destroys it when it has not\n"
-		"done so after the timeout. NOTE: the PC platform safepc\n"
-		"emulates has no power button yet (no ACPI event model), so the\n"
-		"guest is NOT notified: unless it powers off on its own within\n"
-		"the timeout, the request ends in a destroy.\n"
+		"Presses the domain's ACPI power button and waits until it has\n"
+		"shut down, then says whether the guest obeyed. A guest that\n"
+		"handles the button (Linux with the ACPI button driver and a\n"
+		"handler such as acpid or systemd-logind) powers off; its\n"
+		"on_poweroff action applies. A guest still running after the\n"
+		"timeout is destroyed, and the command then fails.\n"
 		"%s"
 		"\n"
 		"  -t, --timeout S  seconds before the destroy (default 30,\n"
 		"                   at most 3600)\n"
-		"  -w, --wait       return only when the domain has shut down\n"
+		"  -n, --no-wait    return once the button is pressed\n"
+		"  -w, --wait       wait (the default; kept for xl users)\n"
 		"  -h, --help       this text\n", cli_name_help);
+}
+
+/*
+ * Reads events until the domain's SHUTDOWN that ends it (a restart by
+ * on_poweroff = "restart" is not the end) or the end of the stream.
+ * Returns 0 when the guest ended it itself, 1 when it was destroyed,
+ * -1 on an error (reported).
+ */
+static int cli_shutdown_wait(struct client *c, const char *name,
+			     uint64_t timeout)
+{
+	int obeyed = -1;
+
+	for (;;) {
+		const struct json_node *data;
+		const char *ev, *action, *reason;
+		char err[256];
+		int r = client_read(c, (int)(timeout * 1000) +
+					       CLI_DESTROY_TIMEOUT_MS,
+				    err, sizeof(err));
+
+		if (r == -EPIPE)
+			break;
+		if (r) {
+			fprintf(stderr, "safepc: domain '%s': %s\n", name, err);
+			return -1;
+		}
+		ev = json_str(json_get(c->doc, json_root(c->doc), "event"));
+		if (!ev || strcmp(ev, "SHUTDOWN"))
+			continue;
+		data = json_get(c->doc, json_root(c->doc), "data");
+		action = json_str(json_get(c->doc, data, "action"));
+		reason = json_str(json_get(c->doc, data, "reason"));
+		if (obeyed < 0)
+			obeyed = reason && strcmp(reason, "destroyed") ? 0 : 1;
+		if (!action || strcmp(action, "destroy"))
+			break; /* preserved, or restarted */
+	}
+	if (obeyed == 0)
+		printf("safepc: domain '%s': the guest shut down\n", name);
+	else
+		fprintf(stderr, "safepc: domain '%s': the guest did not shut "
+				"down within %llu s; destroyed\n",
+			name, (unsigned long long)timeout);
+	return obeyed ? 1 : 0;
 }
 
 int cli_shutdown(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "timeout", required_argument, NULL, 't' },
+		{ "no-wait", no_argument, NULL, 'n' },
 		{ "wait", no_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct json_node *ret;
+	const struct json_node *ret, *notified;
 	uint64_t timeout = 30;
 	struct client c;
 	char args[64], err[256];
 	const char *name;
 	unsigned domid;
-	int opt, wait = 0, r;
+	int opt, wait = 1, r;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+t:wh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+t:nwh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			if (util_parse_u64(optarg, &timeout) || timeout > 3600) {
@@ -399,6 +447,9 @@ int cli_shutdown(int argc, char **argv)
 						"takes 0 to 3600 seconds\n");
 				return CLI_STATUS_FAILURE;
 			}
+			break;
+		case 'n':
+			wait = 0;
 			break;
 		case 'w':
 			wait = 1;
@@ -428,38 +479,15 @@ int cli_shutdown(int argc, char **argv)
 		client_close(&c);
 		return CLI_STATUS_FAILURE;
 	}
-	if (!json_get(c.doc, ret, "guest_notified") ||
-	    json_get(c.doc, ret, "guest_notified")->type != JSON_TRUE)
-		fprintf(stderr, "safepc: domain '%s': the guest cannot be "
-				"notified (no power button on this platform); "
-				"destroying it in %llu s unless it powers off "
+	notified = json_get(c.doc, ret, "guest_notified");
+	if (!notified || notified->type != JSON_TRUE)
+		fprintf(stderr, "safepc: domain '%s': the power button could "
+				"not be pressed (hv does not answer); "
+				"destroying it in %llu s unless it shuts down "
 				"first\n", name, (unsigned long long)timeout);
-	/* Wait for the SHUTDOWN event, and when the domain goes away for
-	 * good, for the monitor's end (the record is gone then). */
-	while (wait) {
-		const char *ev, *action;
-
-		r = client_read(&c, (int)(timeout * 1000) + CLI_DESTROY_TIMEOUT_MS,
-				err, sizeof(err));
-		if (r == -EPIPE)
-			break;
-		if (r) {
-			fprintf(stderr, "safepc: domain '%s': %s\n", name, err);
-			client_close(&c);
-			return CLI_STATUS_FAILURE;
-		}
-		ev = json_str(json_get(c.doc, json_root(c.doc), "event"));
-		if (!ev || strcmp(ev, "SHUTDOWN"))
-			continue;
-		action = json_str(json_get(c.doc, json_get(c.doc,
-							    json_root(c.doc),
-							    "data"),
-					   "action"));
-		if (!action || strcmp(action, "destroy"))
-			break;
-	}
+	r = wait ? cli_shutdown_wait(&c, name, timeout) : 0;
 	client_close(&c);
-	return 0;
+	return r ? CLI_STATUS_FAILURE : 0;
 }
 
 /* ---- destroy ---- */

@@ -714,6 +714,7 @@ static int monitor_exec(void *opaque, const char *cmd,
 	if (!strcmp(cmd, "system_powerdown")) {
 		const struct json_node *t = json_get(doc, args, "timeout");
 		int64_t secs = MONITOR_POWERDOWN_DEFAULT_S, at;
+		bool notified;
 
 		if (args && args->count > (t ? 1u : 0u)) {
 			monitor_cmd_error(e, "system_powerdown takes only "
@@ -734,15 +735,16 @@ static int monitor_exec(void *opaque, const char *cmd,
 					  monitor_state(m));
 			return -1;
 		}
-		/* The platform has no power button (no ACPI event model
-		 * yet): nothing reaches the guest, so the request can only
-		 * end in a destroy when the timeout expires, unless the
-		 * guest powers off by itself before. */
+		/* Press the ACPI power button (hv posts the event to the DM
+		 * with the PM block, which raises the SCI when the guest
+		 * enabled it). What the guest does is up to the guest: when
+		 * it has not ended within the timeout, it is destroyed. */
+		notified = monitor_hv_cmd(m, HVCTL_CMD_POWER_BUTTON) == 0;
 		at = util_now_ns() + secs * 1000000000ll;
 		if (!m->powerdown_at || at < m->powerdown_at)
 			m->powerdown_at = at ? at : 1;
 		json_w_object_begin(w);
-		json_w_kbool(w, "guest_notified", false);
+		json_w_kbool(w, "guest_notified", notified);
 		json_w_kint(w, "timeout", secs);
 		json_w_object_end(w);
 		{
@@ -751,7 +753,7 @@ static int monitor_exec(void *opaque, const char *cmd,
 
 			json_writer_init(&ew, buf, sizeof(buf));
 			json_w_object_begin(&ew);
-			json_w_kbool(&ew, "guest_notified", false);
+			json_w_kbool(&ew, "guest_notified", notified);
 			json_w_kint(&ew, "timeout", secs);
 			json_w_object_end(&ew);
 			monitor_event(m, "POWERDOWN", &ew);

@@ -3,7 +3,9 @@
  * The demo guest: a banner, the RTC's date and time, the devices it finds,
  * then ACPI soft-off (or the 0xF4 exit if that does not work).  With the
  * word `idle` on the command line it halts with interrupts on instead, for
- * tests of shutdown/destroy.
+ * tests of shutdown/destroy, and powers off when the ACPI power button is
+ * pressed (`safepc shutdown`), as an OS with ACPI does; with `deaf` as well
+ * it ignores the button.
  */
 #include "guest.h"
 
@@ -63,13 +65,32 @@ static void print_devices(void)
 	       (unsigned long)(ram >> 10), nr);
 }
 
+/* The SCI (ISA IRQ 9): a pressed power button means soft-off. */
+static void sci_handler(struct irq_frame *f)
+{
+	uint16_t sts = inw(PM1A_STS);
+
+	(void)f;
+	outw(PM1A_STS, sts); /* write 1 to clear: the SCI drops */
+	pic_eoi(9);
+	if (sts & PM1_PWRBTN) {
+		printf("power button: powering off\n");
+		poweroff();
+	}
+}
+
 int main(void)
 {
 	printf("safepc demo guest\n");
 	print_date();
 	print_devices();
 	if (cmdline_has("idle")) {
-		pic_init(); /* everything masked: nothing will wake us */
+		pic_init(); /* everything masked but the SCI */
+		if (!cmdline_has("deaf")) {
+			irq_register(IRQ_VECTOR(9), sci_handler);
+			outw(PM1A_EN, PM1_PWRBTN);
+			pic_unmask(9);
+		}
 		printf("idle: halted\n");
 		for (;;)
 			sti_hlt();

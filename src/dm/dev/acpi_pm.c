@@ -47,9 +47,17 @@ static void pm_write(struct dm_dev *dev, uint32_t type, uint64_t addr,
 		      (uint32_t)val);
 }
 
+/* `safepc shutdown` presses the fixed-feature power button. */
+static void pm_event(struct dm_dev *dev, uint32_t event)
+{
+	if (event == IOREQ_EVENT_POWER_BUTTON)
+		acpi_pm_power_button(dev->state);
+}
+
 static const struct dm_dev_ops pm_dev_ops = {
 	.read = pm_read,
 	.write = pm_write,
+	.event = pm_event,
 };
 
 int dev_acpi_pm_create(struct dm *dm, struct dm_dev *dev,

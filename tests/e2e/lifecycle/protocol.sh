@@ -115,15 +115,27 @@ expect "$out" 3 '^\{"return":\{\},"id":"q"\}$'
 expect "$out" 4 '^\{"event":"SHUTDOWN","data":\{"guest":false,"reason":"destroyed","code":0,"text":"destroyed","action":"destroy"\}'
 lc_check_gone quit "$dom" "$name"
 
-# system_powerdown: POWERDOWN at once, SHUTDOWN after the timeout.
-lc_create "$name" extra=idle >/dev/null || fail "create: status $?"
+# system_powerdown: the button is pressed (guest_notified), POWERDOWN at
+# once; a guest that ignores it gets SHUTDOWN (destroyed) after the timeout.
+lc_create "$name" "extra=idle deaf" >/dev/null || fail "create: status $?"
 dom=$(lc_domid "$name")
 ctl=/run/safepc/dom/${dom:-0}/control
 out=$(printf '%s\n' "$caps" '{"execute":"system_powerdown","arguments":{"timeout":1},"id":5}' |
 	timeout 20 "$sockcat" -n "$ctl")
-has '^\{"return":\{"guest_notified":false,"timeout":1\},"id":5\}$' "$out"
-has '^\{"event":"POWERDOWN","data":\{"guest_notified":false,"timeout":1\}' "$out"
+has '^\{"return":\{"guest_notified":true,"timeout":1\},"id":5\}$' "$out"
+has '^\{"event":"POWERDOWN","data":\{"guest_notified":true,"timeout":1\}' "$out"
 expect "$out" 5 '^\{"event":"SHUTDOWN","data":\{"guest":false,"reason":"destroyed",.*"action":"destroy"\}'
 lc_check_gone powerdown "${dom:-0}" "$name"
+
+# A guest that handles the button powers off by itself: SHUTDOWN with
+# guest true and reason poweroff, long before the 30 s timeout.
+lc_create "$name" extra=idle >/dev/null || fail "create: status $?"
+dom=$(lc_domid "$name")
+ctl=/run/safepc/dom/${dom:-0}/control
+out=$(printf '%s\n' "$caps" '{"execute":"system_powerdown","arguments":{"timeout":30},"id":6}' |
+	timeout 20 "$sockcat" -n "$ctl")
+has '^\{"return":\{"guest_notified":true,"timeout":30\},"id":6\}$' "$out"
+has '^\{"event":"SHUTDOWN","data":\{"guest":true,"reason":"poweroff",' "$out"
+lc_check_gone powerdown-obeyed "${dom:-0}" "$name"
 
 lc_done

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Lifecycle round trip: create (daemonized) -> list -> console -> pause ->
-# unpause -> shutdown (ends in a destroy: no power button yet) -> gone;
-# create -> destroy -> gone; create -c; --help of every verb; errors.
+# unpause -> shutdown (the guest obeys the power button) -> gone; a guest
+# that ignores the button -> shutdown ends in a destroy; create -> destroy
+# -> gone; create -c; --help of every verb; errors.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh" "$@"
 
@@ -69,17 +70,31 @@ grep -q '^idle: halted' "$tmp/con" || fail "console: no 'idle: halted'"
 "$safepc" unpause "$name" || fail "unpause: status $?"
 [ "$(lc_state "$name")" = running ] || fail "unpause: state $(lc_state "$name")"
 
-# shutdown: the guest cannot be told (no power button), so it ends in a
-# destroy after the timeout, and shutdown -w returns when it is gone.
+# shutdown: the power button reaches the guest, which powers off at once
+# (the demo's idle mode handles the SCI); shutdown waits, says so, exit 0.
 t0=$(lc_now_ms)
-"$safepc" shutdown -w -t 1 "$name" 2>"$tmp/sd.err"
+"$safepc" shutdown -t 20 "$name" >"$tmp/sd.out" 2>"$tmp/sd.err"
 rc=$?
 t1=$(lc_now_ms)
 [ "$rc" = 0 ] || fail "shutdown: status $rc: $(cat "$tmp/sd.err")"
-grep -q "cannot be notified" "$tmp/sd.err" || fail "shutdown: no note that the guest is not notified"
+grep -q "the guest shut down" "$tmp/sd.out" || fail "shutdown: no report that the guest obeyed: $(cat "$tmp/sd.out" "$tmp/sd.err")"
+[ $((t1 - t0)) -lt 10000 ] || fail "shutdown took $((t1 - t0)) ms for a guest that obeys at once"
+lc_check_gone shutdown "$dom" "$name"
+
+# A guest that ignores the button: destroyed after the timeout, and
+# shutdown fails, saying so.
+lc_create "$name" "extra=idle deaf" >/dev/null || fail "create (deaf): status $?"
+dom=$(lc_domid "$name")
+dom=${dom:-0}
+t0=$(lc_now_ms)
+"$safepc" shutdown -t 1 "$name" >"$tmp/sd.out" 2>"$tmp/sd.err"
+rc=$?
+t1=$(lc_now_ms)
+[ "$rc" = 2 ] || fail "shutdown of a deaf guest: status $rc, not 2: $(cat "$tmp/sd.err")"
+grep -q "did not shut down within 1 s; destroyed" "$tmp/sd.err" || fail "shutdown (deaf): no note of the destroy: $(cat "$tmp/sd.err")"
 [ $((t1 - t0)) -ge 900 ] || fail "shutdown returned after $((t1 - t0)) ms, before its 1 s timeout"
 [ $((t1 - t0)) -lt 10000 ] || fail "shutdown took $((t1 - t0)) ms"
-lc_check_gone shutdown "$dom" "$name"
+lc_check_gone shutdown-deaf "$dom" "$name"
 
 # create again (the name is free), destroy.
 lc_create "$name" extra=idle >/dev/null || fail "create after shutdown: status $?"

@@ -81,7 +81,10 @@ noreturn void exit(int code);
  * up to 0.5 s for the VM to go away and returns if it did not.
  */
 void poweroff(void);
+#define PM1A_STS 0x600 /* write 1 to clear */
+#define PM1A_EN 0x602
 #define PM1A_CNT 0x604
+#define PM1_PWRBTN 0x0100 /* PWRBTN_STS / PWRBTN_EN */
 
 /* --- multiboot.c --- */
 struct mb_region {

@@ -49,6 +49,8 @@ struct toy {
 	uint8_t cfg[256];
 	uint64_t cfg_addr; /* last configuration access */
 	unsigned cfg_size;
+	uint32_t events[8]; /* platform events seen, in order */
+	unsigned nevents;
 };
 
 static struct route_fake fake;
@@ -147,9 +149,17 @@ static void toy_write(struct dm_dev *dev, uint32_t type, uint64_t addr,
 	}
 }
 
+static void toy_event(struct dm_dev *dev, uint32_t event)
+{
+	(void)dev;
+	if (toy.nevents < 8)
+		toy.events[toy.nevents++] = event;
+}
+
 static const struct dm_dev_ops toy_ops = {
 	.read = toy_read,
 	.write = toy_write,
+	.event = toy_event,
 };
 
 /* ---- hv's dm_op server and the DM's loop ---- */
@@ -442,6 +452,27 @@ static void test_dma_adjacent_merged(void **state)
 	assert_int_equal(route_accel_log.ram_len, 0x2000);
 }
 
+/* ---- platform events (the power button) ---- */
+
+/* An event reaches the device, in order with posted writes before it, and
+ * a later synchronous read sees it done. */
+static void test_event_delivered(void **state)
+{
+	uint32_t v = 7;
+
+	toy.nposted = toy.nevents = 0;
+	ioreq_pio(vcpu, TOY_POSTED, 4, 1, 1, (uint8_t *)&v);
+	assert_int_equal(ioreq_event(vm, IOREQ_EVENT_POWER_BUTTON), 1);
+	assert_int_equal(ioreq_event(vm, 0x7777), 1); /* unknown: passed on */
+	v = 0;
+	ioreq_pio(vcpu, TOY_SCRATCH, 1, 1, 0, (uint8_t *)&v);
+	assert_int_equal(toy.nposted, 1);
+	assert_int_equal(toy.nevents, 2);
+	assert_int_equal(toy.events[0], IOREQ_EVENT_POWER_BUTTON);
+	assert_int_equal(toy.events[1], 0x7777);
+	assert_int_equal(route_fault_log.faults, 0);
+}
+
 /* ---- waking a DM that went to sleep ---- */
 
 static void test_sleeping_dm_wakes(void **state)
@@ -474,6 +505,7 @@ int main(void)
 		cmocka_unit_test_setup(test_dma_reported_before_irq, fresh),
 		cmocka_unit_test_setup(test_dma_reported_before_answer, fresh),
 		cmocka_unit_test_setup(test_dma_adjacent_merged, fresh),
+		cmocka_unit_test_setup(test_event_delivered, fresh),
 		cmocka_unit_test_setup(test_sleeping_dm_wakes, fresh),
 	};
 
