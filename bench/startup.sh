@@ -6,9 +6,21 @@
 #
 # The guest is tests/guest/demo.elf: it prints "safepc demo guest", the
 # date and its devices, then powers off through ACPI (port 0x604); with
-# `idle` on its command line it halts for good instead.  Per round, safepc
-# (`create -F`, a fresh name each run, memory = 64) and QEMU (-accel kvm
-# -kernel, -m 64) are interleaved; the order alternates between rounds.
+# `idle` on its command line it halts for good instead.  Three VMMs, 64 MiB
+# each, interleaved, the order rotating every round:
+#
+#   safepc        `create -F` (a fresh name each run): its multiboot loader
+#                 puts the ELF in guest RAM, no firmware runs;
+#   qemu          the fair reference and the headline: QEMU's own -kernel
+#                 multiboot load with -nodefaults and a minimal firmware,
+#                 qboot (Debian's qemu-system-data ships
+#                 /usr/share/qemu/qboot.rom; --qemu-bios picks another);
+#   qemu_seabios  QEMU as it comes (SeaBIOS, its default devices) with
+#                 -kernel: the second figure, which firmware boot dominates.
+#
+# --accel kvm (default) runs safepc with accel = "kvm" and QEMU with -accel
+# kvm and needs /dev/kvm; --accel soft runs safepc on its soft CPU (accel =
+# "soft") and QEMU with -accel tcg.  safepc's log must name the accelerator.
 #
 #   first byte  from just before posix_spawn of the VMM to the first byte
 #               of guest serial output on its stdout (a pipe);
@@ -26,19 +38,24 @@
 #               against QEMU's private memory minus the Rss of its guest
 #               RAM (the anonymous rw-p mapping of exactly 64 MiB).  The
 #               guest RAM's resident size is shown separately for both.
-# Medians over the rounds; ratios are safepc / QEMU.
+# Medians over the rounds (min..max beside them); ratios are safepc / QEMU.
 
 bench_startup_usage() {
 	cat >&2 <<-USAGE
-	usage: scripts/bench startup [--runs K] [--build DIR] [--timeout SECONDS]
-	                             [--qemu-bios FILE]
-	  --runs K      rounds of (safepc, qemu); default 5
-	  --qemu-bios F firmware for QEMU (-bios F), e.g.
-	                /usr/share/qemu/qboot.rom; default: QEMU's (SeaBIOS)
+	usage: scripts/bench startup [--accel kvm|soft] [--runs K] [--build DIR]
+	                             [--timeout SECONDS] [--qemu-bios FILE]
+	                             [--no-seabios]
+	  --accel A     kvm: safepc accel = "kvm", QEMU -accel kvm (needs
+	                /dev/kvm; the default); soft: safepc's soft CPU against
+	                QEMU -accel tcg
+	  --runs K      rounds of (safepc, qemu, qemu_seabios); default 5
+	  --qemu-bios F the minimal firmware of the reference QEMU (run with
+	                -nodefaults -bios F); default /usr/share/qemu/qboot.rom
+	  --no-seabios  leave out the second reference (QEMU with SeaBIOS)
 	  --build DIR   meson build directory; default $BENCH_BUILD
 	  --timeout S   limit for one guest run; default 120
 	The last line of output is
-	  startup: first_byte_ratio=X exit_ratio=Y rss_ratio=Z
+	  startup: ref=qemu+qboot+nodefaults first_byte_ratio=X exit_ratio=Y rss_ratio=Z seabios_ref=qemu+seabios seabios_first_byte_ratio=X2 seabios_exit_ratio=Y2 seabios_rss_ratio=Z2 accel=safepc:A,qemu:B
 	USAGE
 	exit 2
 }
@@ -206,16 +223,19 @@ bench_startup_fail() {
 
 bench_startup() {
 	local runs=5 tmo=120 safepc elf qemu vmm r i v cfg pid p comm role
-	local first ex st priv gram k qbios=
-	local -a order
+	local first ex st priv gram k accel=kvm qaccel seabios=1
+	local qbios=/usr/share/qemu/qboot.rom
+	local -a order vmms
 	local -A fb ext rss ram part
 
 	while [ $# -gt 0 ]; do
 		case $1 in
+		--accel) accel=${2:-}; shift 2 || bench_startup_usage ;;
 		--runs) runs=${2:-}; shift 2 || bench_startup_usage ;;
 		--build) BENCH_BUILD=${2:-}; shift 2 || bench_startup_usage ;;
 		--timeout) tmo=${2:-}; shift 2 || bench_startup_usage ;;
 		--qemu-bios) qbios=${2:-}; shift 2 || bench_startup_usage ;;
+		--no-seabios) seabios=0; shift ;;
 		*) bench_startup_usage ;;
 		esac
 	done
@@ -225,8 +245,15 @@ bench_startup() {
 	if [ "$runs" -lt 1 ] || [ "$tmo" -lt 1 ]; then
 		bench_startup_usage
 	fi
+	case $accel in
+	kvm) qaccel=kvm; bench_need_kvm ;;
+	soft)
+		qaccel=tcg
+		[ "$(id -u)" = 0 ] || bench_skip "needs root (the jail)"
+		;;
+	*) bench_startup_usage ;;
+	esac
 
-	bench_need_kvm
 	safepc=$(bench_find_exe safepc "$BENCH_BUILD/src/toolstack") ||
 		bench_die "no safepc in $BENCH_BUILD (build it: ninja -C $BENCH_BUILD)"
 	safepc=$(cd "$(dirname "$safepc")" && pwd)/safepc
@@ -235,41 +262,61 @@ bench_startup() {
 	elf=$(cd "$(dirname "$elf")" && pwd)/$(basename "$elf")
 	qemu=$(command -v qemu-system-x86_64) ||
 		bench_skip "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
+	# Without the minimal firmware there is no fair reference: only the
+	# SeaBIOS figure would be left, which flatters safepc.
+	[ -f "$qbios" ] ||
+		bench_skip "no $qbios for the reference QEMU (apt-get install qemu-system-data, or --qemu-bios FILE)"
 	command -v cc >/dev/null || bench_die "no C compiler (cc) for the launcher"
 	bench_tmpdir
 	bench_startup_helper
 
+	vmms=(safepc qemu)
+	[ $seabios = 0 ] || vmms+=(qemu_seabios)
 	# shellcheck disable=SC2054 # the commas belong to -device
-	local -a qargs=(-accel kvm -kernel "$elf" -m 64 -display none
+	local -a qbase=(-accel "$qaccel" -kernel "$elf" -m 64 -display none
 		-serial stdio -monitor none -no-reboot
 		-device isa-debug-exit,iobase=0xf4,iosize=4)
-	if [ -n "$qbios" ]; then
-		[ -f "$qbios" ] || bench_die "no $qbios"
-		qargs+=(-bios "$qbios")
-		bench_log "startup: QEMU firmware $qbios"
-	fi
-	local start_us
+	local -a qref=("${qbase[@]}" -nodefaults -bios "$qbios")
+	local -a qsb=("${qbase[@]}")
+	bench_log "startup: qemu = $qemu -nodefaults -bios $qbios -kernel (accel $qaccel)"
+	[ $seabios = 0 ] ||
+		bench_log "startup: qemu_seabios = $qemu -kernel, its default firmware and devices (accel $qaccel)"
+	local start_us load0
 	start_us=$(bench_now_us)
-	bench_log "startup: $runs rounds of safepc and qemu (boot to poweroff, then idle RSS)"
+	load0=$(cut -d' ' -f1-3 /proc/loadavg)
+	bench_log "startup: $runs rounds of ${vmms[*]} (boot to poweroff, then idle RSS); safepc accel $accel"
 	for ((r = 1; r <= runs; r++)); do
-		if ((r % 2)); then order=(safepc qemu); else order=(qemu safepc); fi
+		# Rotate the order each round so no VMM always runs first.
+		order=("${vmms[@]}")
+		for ((i = 0; i < (r - 1) % ${#vmms[@]}; i++)); do
+			order=("${order[@]:1}" "${order[0]}")
+		done
 		# Boot to poweroff: first byte and exit.
 		for vmm in "${order[@]}"; do
 			local out=$BENCH_TMP/$vmm-$r.out err=$BENCH_TMP/$vmm-$r.err
-			if [ "$vmm" = safepc ]; then
+			case $vmm in
+			safepc)
 				cfg=$BENCH_TMP/safepc-$r.cfg
 				cat >"$cfg" <<-CFG
 				name = "bench-startup-$$-$r"
-				accel = "kvm"
+				accel = "$accel"
 				kernel = "$elf"
 				memory = 64
 				CFG
 				read -r first ex st < <("$BENCH_TMP/run" "$out" "$err" \
 					"$tmo" "$safepc" create -F "$cfg")
-			else
+				grep -q "accel: $accel" "$err" ||
+					bench_startup_fail "safepc, round $r: its log does not say 'accel: $accel'" "$out" "$err"
+				;;
+			qemu)
 				read -r first ex st < <("$BENCH_TMP/run" "$out" "$err" \
-					"$tmo" "$qemu" "${qargs[@]}")
-			fi
+					"$tmo" "$qemu" "${qref[@]}")
+				;;
+			qemu_seabios)
+				read -r first ex st < <("$BENCH_TMP/run" "$out" "$err" \
+					"$tmo" "$qemu" "${qsb[@]}")
+				;;
+			esac
 			[ "${st:-}" = 0 ] ||
 				bench_startup_fail "$vmm, round $r: exit status ${st:-?}, want 0" "$out" "$err"
 			[ "$(head -n 1 "$out")" = "safepc demo guest" ] ||
@@ -278,7 +325,7 @@ bench_startup() {
 				bench_startup_fail "$vmm, round $r: the guest did not power off" "$out" "$err"
 			fb[$vmm,$r]=$first
 			ext[$vmm,$r]=$ex
-			bench_log "$(printf 'round %d/%d %-6s first byte %9.3f ms  exit %9.3f ms' \
+			bench_log "$(printf 'round %d/%d %-12s first byte %9.3f ms  exit %9.3f ms' \
 				"$r" "$runs" "$vmm" \
 				"$(awk -v t="$first" 'BEGIN { print t / 1e3 }')" \
 				"$(awk -v t="$ex" 'BEGIN { print t / 1e3 }')")"
@@ -286,13 +333,19 @@ bench_startup() {
 		# Idle: private memory.
 		for vmm in "${order[@]}"; do
 			local out=$BENCH_TMP/$vmm-idle-$r.out
-			if [ "$vmm" = safepc ]; then
+			case $vmm in
+			safepc)
 				cfg=$BENCH_TMP/safepc-$r.cfg
 				sed -i "s/^name = .*/name = \"bench-startup-idle-$$-$r\"/" "$cfg"
 				"$safepc" create -F "$cfg" extra=idle </dev/null >"$out" 2>&1 &
-			else
-				"$qemu" "${qargs[@]}" -append idle </dev/null >"$out" 2>&1 &
-			fi
+				;;
+			qemu)
+				"$qemu" "${qref[@]}" -append idle </dev/null >"$out" 2>&1 &
+				;;
+			qemu_seabios)
+				"$qemu" "${qsb[@]}" -append idle </dev/null >"$out" 2>&1 &
+				;;
+			esac
 			pid=$!
 			BENCH_BG_PIDS="$BENCH_BG_PIDS $pid"
 			if ! bench_startup_wait_idle "$out" "$pid" "$tmo"; then
@@ -320,34 +373,35 @@ bench_startup() {
 				read -r priv gram < <(bench_startup_smaps "$pid" anon:65536)
 				rss[$vmm,$r]=$priv ram[$vmm,$r]=$gram
 				[ "$gram" -gt 0 ] ||
-					bench_log "warning: no 64 MiB anonymous mapping in QEMU (guest RAM not subtracted)"
+					bench_log "warning: no 64 MiB anonymous mapping in $vmm (guest RAM not subtracted)"
 			fi
 			kill -TERM "$pid" 2>/dev/null
 			wait "$pid" 2>/dev/null
 			BENCH_BG_PIDS=${BENCH_BG_PIDS% *}
-			bench_log "$(printf 'round %d/%d %-6s idle: private %6d kB  guest RAM resident %6d kB' \
+			bench_log "$(printf 'round %d/%d %-12s idle: private %6d kB  guest RAM resident %6d kB' \
 				"$r" "$runs" "$vmm" "${rss[$vmm,$r]}" "${ram[$vmm,$r]}")"
 		done
 	done
 
-	printf '%-5s %-6s %14s %10s %12s %13s\n' round vmm first_byte_ms \
+	printf '%-5s %-12s %14s %10s %12s %13s\n' round vmm first_byte_ms \
 		exit_ms private_kB guest_ram_kB
 	for ((r = 1; r <= runs; r++)); do
-		for vmm in safepc qemu; do
+		for vmm in "${vmms[@]}"; do
 			awk -v r="$r" -v v="$vmm" -v f="${fb[$vmm,$r]}" \
 				-v e="${ext[$vmm,$r]}" -v p="${rss[$vmm,$r]}" \
 				-v g="${ram[$vmm,$r]}" 'BEGIN {
-				printf "%-5d %-6s %14.3f %10.3f %12d %13d\n",
+				printf "%-5d %-12s %14.3f %10.3f %12d %13d\n",
 					r, v, f / 1e3, e / 1e3, p, g }'
 		done
 	done
 
-	local -A med
+	local -A med lo hi
 	local -a a
 	echo
-	printf '%-6s %14s %10s %12s %13s\n' vmm first_byte_ms exit_ms \
-		private_kB guest_ram_kB
-	for vmm in safepc qemu; do
+	echo "medians over $runs rounds (min..max):"
+	printf '%-12s %26s %26s %12s %13s\n' vmm "first_byte_ms (min..max)" \
+		"exit_ms (min..max)" private_kB guest_ram_kB
+	for vmm in "${vmms[@]}"; do
 		for k in fb ext rss ram; do
 			a=()
 			local -n arr=$k
@@ -356,11 +410,14 @@ bench_startup() {
 			done
 			unset -n arr
 			med[$vmm,$k]=$(bench_median "${a[@]}")
+			read -r "lo[$vmm,$k]" "hi[$vmm,$k]" <<<"$(bench_minmax "${a[@]}")"
 		done
 		awk -v v="$vmm" -v f="${med[$vmm,fb]}" -v e="${med[$vmm,ext]}" \
+			-v fl="${lo[$vmm,fb]}" -v fh="${hi[$vmm,fb]}" \
+			-v el="${lo[$vmm,ext]}" -v eh="${hi[$vmm,ext]}" \
 			-v p="${med[$vmm,rss]}" -v g="${med[$vmm,ram]}" 'BEGIN {
-			printf "%-6s %14.3f %10.3f %12.0f %13.0f\n",
-				v, f / 1e3, e / 1e3, p, g }'
+			printf "%-12s %9.3f (%6.1f..%6.1f) %9.3f (%6.1f..%6.1f) %12.0f %13.0f\n",
+				v, f / 1e3, fl / 1e3, fh / 1e3, e / 1e3, el / 1e3, eh / 1e3, p, g }'
 	done
 	printf 'safepc private kB by process (medians):'
 	for role in monitor hv dm; do
@@ -372,11 +429,27 @@ bench_startup() {
 	done
 	echo
 	echo
-	echo "machine: $(nproc) CPUs, $(uname -r); $(awk -v t="$(($(bench_now_us) - start_us))" \
-		'BEGIN { printf "%.1f", t / 1e6 }') s"
+	echo "qemu: -nodefaults -bios $qbios -kernel (the reference);" \
+		"qemu_seabios: -kernel with QEMU's default firmware and devices$([ $seabios = 1 ] || echo ' (left out)')"
+	echo "machine: $(nproc) CPUs, $(uname -r), /dev/kvm $([ -e /dev/kvm ] && echo present || echo absent);" \
+		"$(date -u '+%Y-%m-%d %H:%M UTC'); load average $load0 before," \
+		"$(cut -d' ' -f1-3 /proc/loadavg) after ($(awk -v t="$(($(bench_now_us) - start_us))" \
+		'BEGIN { printf "%.1f", t / 1e6 }') s)"
 	awk -v a="${med[safepc,fb]}" -v b="${med[qemu,fb]}" \
 		-v c="${med[safepc,ext]}" -v d="${med[qemu,ext]}" \
-		-v e="${med[safepc,rss]}" -v f="${med[qemu,rss]}" 'BEGIN {
-		printf "startup: first_byte_ratio=%.3f exit_ratio=%.3f rss_ratio=%.3f accel=safepc:kvm,qemu:kvm\n",
-			(b > 0 ? a / b : 0), (d > 0 ? c / d : 0), (f > 0 ? e / f : 0) }'
+		-v e="${med[safepc,rss]}" -v f="${med[qemu,rss]}" \
+		-v sb="$seabios" -v b2="${med[qemu_seabios,fb]:-0}" \
+		-v d2="${med[qemu_seabios,ext]:-0}" -v f2="${med[qemu_seabios,rss]:-0}" \
+		-v acc="safepc:$accel,qemu:$qaccel" \
+		-v fw="$(basename "$qbios" .rom | tr -c 'A-Za-z0-9_.\n-' _)" '
+		function ratio(x, y) { return y > 0 ? sprintf("%.3f", x / y) : "nan" }
+		BEGIN {
+		printf "startup: ref=qemu+%s+nodefaults first_byte_ratio=%s exit_ratio=%s rss_ratio=%s",
+			fw, ratio(a, b), ratio(c, d), ratio(e, f)
+		if (sb)
+			printf " seabios_ref=qemu+seabios seabios_first_byte_ratio=%s seabios_exit_ratio=%s seabios_rss_ratio=%s",
+				ratio(a, b2), ratio(c, d2), ratio(e, f2)
+		else
+			printf " seabios_ref=- seabios_first_byte_ratio=- seabios_exit_ratio=- seabios_rss_ratio=-"
+		printf " accel=%s\n", acc }'
 }
