@@ -114,6 +114,21 @@ void soft_str_movs(struct soft_cpu *cpu, const struct soft_insn *in)
 	str_again(cpu, in);
 }
 
+/* Fills `len` bytes (a multiple of `size`) with the element `v`. */
+static void str_fill(uint8_t *p, uint64_t v, unsigned size, unsigned len)
+{
+	unsigned done;
+
+	if (size == 1 || v == 0 || v == ~0ull >> (64 - 8 * size)) {
+		memset(p, (int)(v & 0xff), len);
+		return;
+	}
+	memcpy(p, &v, size);
+	/* Double the filled prefix until it covers the whole range. */
+	for (done = size; done < len; done *= 2)
+		memcpy(p + done, p, done < len - done ? done : len - done);
+}
+
 void soft_str_stos(struct soft_cpu *cpu, const struct soft_insn *in)
 {
 	unsigned s = in->osz;
@@ -121,7 +136,7 @@ void soft_str_stos(struct soft_cpu *cpu, const struct soft_insn *in)
 	uint64_t n = str_count(cpu, in), i = 0;
 	uint64_t v = soft_reg_get(cpu, R_AX, s);
 	uint8_t buf[4096];
-	int filled = 0;
+	unsigned filled = 0;
 
 	while (i < n) {
 		uint64_t di = cpu->gpr[R_DI] & in->amask, k = n - i, b, len;
@@ -131,14 +146,22 @@ void soft_str_stos(struct soft_cpu *cpu, const struct soft_insn *in)
 			k = k < b ? k : b;
 			len = k * s;
 			if (k > 1 && str_nowrap(in, di, len)) {
-				if (!filled) {
-					for (unsigned j = 0; j < sizeof(buf);
-					     j += s)
-						memcpy(buf + j, &v, s);
-					filled = 1;
+				/* RAM: fill it in place (Linux clears every
+				 * page it hands out with rep stos). */
+				uint8_t *p = soft_rmw_ptr(cpu, S_ES, di,
+							  (unsigned)len);
+
+				if (p) {
+					str_fill(p, v, s, (unsigned)len);
+				} else {
+					if (filled < len) {
+						str_fill(buf, v, s,
+							 (unsigned)len);
+						filled = (unsigned)len;
+					}
+					soft_write_buf(cpu, S_ES, di, buf,
+						       (unsigned)len);
 				}
-				soft_write_buf(cpu, S_ES, di, buf,
-					       (unsigned)len);
 				str_adv(cpu, in, R_DI, (int64_t)len);
 				if (in->rep)
 					soft_reg_set(cpu, R_CX, in->asz,

@@ -692,6 +692,42 @@ static void test_rep_page_fault(void **state)
 	assert_int_equal(c->rip, CODE + sizeof(mmio));
 }
 
+/* rep stos with a pattern that is not one repeated byte, from an
+ * unaligned start over three pages: every element lands, in order. */
+static void test_rep_stos_pattern(void **state)
+{
+	static const uint8_t code[] = {
+		0xbf, 0x08, 0x10, 0x10, 0x00,	/* mov edi, 0x101008 */
+		0xb9, 0x01, 0x04, 0x00, 0x00,	/* mov ecx, 1025 */
+		0xf3, 0x48, 0xab,		/* rep stosq */
+		0xbf, 0x03, 0x40, 0x10, 0x00,	/* mov edi, 0x104003 */
+		0xb9, 0x05, 0x08, 0x00, 0x00,	/* mov ecx, 2053 */
+		0x66, 0xf3, 0xab,		/* rep stosw (ax) */
+		0xf4,
+	};
+	struct soft_cpu *c = env->cpu;
+	uint64_t q;
+	uint16_t w;
+
+	cenv_long64(env, c);
+	c->gpr[R_AX] = 0x0102030405060708ull;
+	memset(env->ram + 0x101000, 0x55, 0x5000);
+	run(code, sizeof(code));
+	assert_int_equal(c->gpr[R_CX], 0);
+	assert_int_equal(env->ram[0x101007], 0x55);
+	for (unsigned i = 0; i < 1025; i++) {
+		memcpy(&q, env->ram + 0x101008 + 8 * i, 8);
+		assert_int_equal(q, 0x0102030405060708ull);
+	}
+	assert_int_equal(env->ram[0x101008 + 8 * 1025], 0x55);
+	assert_int_equal(env->ram[0x104002], 0x55);
+	for (unsigned i = 0; i < 2053; i++) {
+		memcpy(&w, env->ram + 0x104003 + 2 * i, 2);
+		assert_int_equal(w, 0x0708);
+	}
+	assert_int_equal(env->ram[0x104003 + 2 * 2053], 0x55);
+}
+
 /* ---- robustness: random bytes ---- */
 
 static uint64_t core_rng = 0x2545f4914f6cdd1dull;
@@ -911,6 +947,7 @@ int main(void)
 		cmocka_unit_test(test_page_crossing),
 		cmocka_unit_test(test_long64_stack),
 		cmocka_unit_test(test_rep_page_fault),
+		cmocka_unit_test(test_rep_stos_pattern),
 		cmocka_unit_test(test_decode_random),
 		cmocka_unit_test(test_exec_random),
 	};
