@@ -3,7 +3,8 @@
  * Starting a domain: the monitor (root) opens every resource the domain
  * will use, builds one jail per process and hands each exactly its fds.
  * Nothing guest-facing ever runs as root: hv and every DM get their own
- * uid from the domain's block.
+ * uid from the domain's block. Which DMs run, with which devices and
+ * grants, is the launch plan's (launch_plan.c); this file spawns it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,114 +31,10 @@
 #include "proto/ioreq.h"
 #include "toolstack/accel.h"
 #include "toolstack/launch.h"
+#include "toolstack/launch_plan.h"
 #include "toolstack/xlcfg.h"
 
 #define LAUNCH_EMPTY_ROOT LAUNCH_RUN_DIR "/empty"
-
-/* What one DM process hosts and may claim (hv takes up to 32 grants). */
-struct launch_dm_plan {
-	const char *name;
-	const char *devs[16];
-	const char *grants[32];
-	int disks; /* gets the domain's disk fds */
-};
-
-/* With dm_placement = "split" (the default) the IDE controller runs in a
- * DM process of its own (the classic source of escapes stays apart from
- * everything else); with "single" it joins the chipset DM. */
-static const struct launch_dm_plan launch_ide_plan = {
-	.name = "ide",
-	.devs = { NULL /* piix3_ide spec, built per domain */ },
-	.grants = { "pci,0x9,0x9", "pio,0x1f0,0x1f7", "pio,0x3f6,0x3f6",
-		    "pio,0x170,0x177", "pio,0x376,0x376", "irq,14", "irq,15",
-		    /* BAR4 (bus master), wherever the guest places it in
-		     * the PCI I/O window the DSDT declares (0x0D00-0xFFFF):
-		     * SeaBIOS puts it at 0xC000, Linux without firmware at
-		     * 0x1000. No other DM holds ports there. */
-		    "pio,0xd00,0xffff" },
-	.disks = 1,
-};
-
-/*
- * Default placement: the small chipset devices share one DM.  The same PC
- * chipset (i440FX and PIIX3 PCI functions, fw_cfg, keyboard controller,
- * the firmware's debug console) is there whatever the boot path, as under
- * QEMU -kernel; the BIOS window's PAM decoding is granted only when there
- * is a firmware image for it to decode ("pam" is dropped otherwise).
- */
-static const struct launch_dm_plan launch_chipset_plan = {
-	.name = "chipset",
-	.devs = { "ns16550,port=0x3f8,irq=4,console",
-		  "mc146818,port=0x70,irq=8", "debug_exit,port=0xf4",
-		  "acpi_pm,port=0x600", "reset_ctl,port=0xcf9", "i440fx",
-		  "piix3", "fw_cfg", "i8042", "debugcon" },
-	.grants = { "pio,0x3f8,0x3ff", "irq,4", "pio,0x70,0x71", "irq,8",
-		    "pio,0xf4,0xf7", "pio,0x600,0x63f", "pio,0xcf9,0xcf9",
-		    "shutdown", "pci,0x0,0x0", "pci,0x8,0x8", "pirq",
-		    "pio,0x510,0x51b", "pio,0x60,0x60", "pio,0x64,0x64",
-		    "irq,1", "irq,12", "pio,0x402,0x402", "pam",
-		    "irq,9" /* acpi_pm's SCI */ },
-};
-
-/* Removes the grant `g` from a plan's list, keeping the list packed. */
-static void launch_plan_drop(struct launch_dm_plan *plan, const char *g)
-{
-	unsigned i, j;
-
-	for (i = j = 0; i < ARRAY_SIZE(plan->grants) && plan->grants[i]; i++)
-		if (strcmp(plan->grants[i], g))
-			plan->grants[j++] = plan->grants[i];
-	for (; j < i; j++)
-		plan->grants[j] = NULL;
-}
-
-/* Replaces the device spec of `name` ("fw_cfg" matches "fw_cfg,..."). */
-static void launch_plan_set_dev(struct launch_dm_plan *plan, const char *name,
-				const char *spec)
-{
-	size_t n = strlen(name);
-	unsigned i;
-
-	for (i = 0; i < ARRAY_SIZE(plan->devs) && plan->devs[i]; i++)
-		if (!strncmp(plan->devs[i], name, n) &&
-		    (plan->devs[i][n] == ',' || !plan->devs[i][n]))
-			plan->devs[i] = spec;
-}
-
-/* Counts the entries of a NULL-terminated (or full) list. */
-static unsigned launch_plan_len(const char *const *list, unsigned max)
-{
-	unsigned n = 0;
-
-	while (n < max && list[n])
-		n++;
-	return n;
-}
-
-/*
- * Moves every device, grant and the disk fds of `src` into `dst` (the
- * "single" placement). Returns 0, or -ENOSPC when dst has no room (the
- * plans are static: a bug, reported rather than truncated).
- */
-static int launch_plan_merge(struct launch_dm_plan *dst,
-			     const struct launch_dm_plan *src)
-{
-	unsigned nd = launch_plan_len(dst->devs, ARRAY_SIZE(dst->devs));
-	unsigned ng = launch_plan_len(dst->grants, ARRAY_SIZE(dst->grants));
-	unsigned sd = launch_plan_len(src->devs, ARRAY_SIZE(src->devs));
-	unsigned sg = launch_plan_len(src->grants, ARRAY_SIZE(src->grants));
-	unsigned i;
-
-	if (nd + sd > ARRAY_SIZE(dst->devs) ||
-	    ng + sg > ARRAY_SIZE(dst->grants))
-		return -ENOSPC;
-	for (i = 0; i < sd; i++)
-		dst->devs[nd + i] = src->devs[i];
-	for (i = 0; i < sg; i++)
-		dst->grants[ng + i] = src->grants[i];
-	dst->disks |= src->disks;
-	return 0;
-}
 
 #define LAUNCH_SEABIOS "/usr/share/seabios/bios.bin"
 
@@ -602,7 +499,7 @@ static int launch_open_resources(struct launch_domain *d,
 }
 
 static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
-			   const struct launch_dm_plan *plans, char *err,
+			   const struct launch_plan *plans, char *err,
 			   size_t errlen)
 {
 	const struct domcfg *c = d->cfg;
@@ -636,8 +533,7 @@ static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
 	for (i = 0; i < d->nr_dms; i++) {
 		launch_arg(&a, "--dm");
 		launch_arg(&a, "%u,%s", i, d->dms[i].tag);
-		for (j = 0; j < ARRAY_SIZE(plans[i].grants) &&
-			    plans[i].grants[j]; j++) {
+		for (j = 0; j < plans[i].nr_grants; j++) {
 			launch_arg(&a, "--grant");
 			launch_arg(&a, "%u,%s", i, plans[i].grants[j]);
 		}
@@ -699,7 +595,7 @@ static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
 }
 
 static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
-			   unsigned i, const struct launch_dm_plan *plan,
+			   unsigned i, const struct launch_plan *plan,
 			   char *err, size_t errlen)
 {
 	const struct domcfg *c = d->cfg;
@@ -725,7 +621,7 @@ static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
 		launch_arg(&a, "--test");
 		launch_arg(&a, "%s", getenv("SAFEPC_DM_TEST_ARGS"));
 	}
-	for (j = 0; j < ARRAY_SIZE(plan->devs) && plan->devs[j]; j++) {
+	for (j = 0; j < plan->nr_devs; j++) {
 		launch_arg(&a, "--dev");
 		launch_arg(&a, "%s", plan->devs[j]);
 	}
@@ -743,7 +639,7 @@ static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
 	s.nr_fds = LAUNCH_DM_FD_FIRST_EXTRA;
 	if (plan->disks) {
 		/* The DM of the IDE controller: every disk at FIRST_EXTRA +
-		 * its index, as launch_ide_spec() names them. */
+		 * its index, as its launch plan names them. */
 		for (j = 0; j < c->nr_disks; j++) {
 			struct stat st;
 
@@ -793,88 +689,9 @@ static void launch_write_state(struct launch_domain *d)
 	close(fd);
 }
 
-/* The per-domain device specs the plans point into. */
-struct launch_specs {
-	char fw_cfg[32];
-	char ide[160];
-};
-
-/*
- * Writes the piix3_ide spec: each disk as "hdX=FD:rw|ro:disk|cdrom", its
- * fd at LAUNCH_DM_FD_FIRST_EXTRA + its index in the config (launch_start_dm
- * places them so). Returns 0 or -ENAMETOOLONG.
- */
-static int launch_ide_spec(const struct domcfg *c, char *buf, size_t len)
-{
-	int n = snprintf(buf, len, "piix3_ide");
-	size_t used = (size_t)n;
-	unsigned i;
-
-	for (i = 0; i < c->nr_disks; i++) {
-		const struct domcfg_disk *dk = &c->disks[i];
-
-		n = snprintf(buf + used, len - used, ",%s=%u:%s:%s", dk->vdev,
-			     LAUNCH_DM_FD_FIRST_EXTRA + i,
-			     dk->readonly ? "ro" : "rw",
-			     dk->devtype == DOMCFG_DEVTYPE_CDROM ? "cdrom"
-								 : "disk");
-		if (n < 0 || (size_t)n >= len - used)
-			return -ENAMETOOLONG;
-		used += (size_t)n;
-	}
-	return 0;
-}
-
-/*
- * launch_plans - the domain's DM placement. plans[0] is the chipset DM (it
- * gets the console); with disks, dm_placement = "split" adds the IDE DM as
- * plans[1] and "single" moves the IDE controller, its grants and the disk
- * fds into plans[0]. Sets d->nr_dms and the DM tags; the plans point into
- * *sp. Returns 0 or -errno with the reason in err.
- */
-static int launch_plans(struct launch_domain *d, struct launch_dm_plan *plans,
-			struct launch_specs *sp, char *err, size_t errlen)
-{
-	const struct domcfg *c = d->cfg;
-	struct launch_dm_plan ide = launch_ide_plan;
-	unsigned i;
-
-	plans[0] = launch_chipset_plan;
-	d->nr_dms = 1;
-	if (c->serial == DOMCFG_SERIAL_NONE)
-		launch_plan_set_dev(&plans[0], "ns16550",
-				    "ns16550,port=0x3f8,irq=4");
-	snprintf(sp->fw_cfg, sizeof(sp->fw_cfg), "fw_cfg,boot=%s", c->boot);
-	launch_plan_set_dev(&plans[0], "fw_cfg", sp->fw_cfg);
-	if (c->firmware == DOMCFG_FIRMWARE_NONE)
-		launch_plan_drop(&plans[0], "pam");
-	if (c->nr_disks) {
-		if (launch_ide_spec(c, sp->ide, sizeof(sp->ide))) {
-			snprintf(err, errlen, "IDE device spec too long");
-			return -ENAMETOOLONG;
-		}
-		ide.devs[0] = sp->ide;
-		if (c->dm_placement == DOMCFG_PLACEMENT_SINGLE) {
-			if (launch_plan_merge(&plans[0], &ide)) {
-				snprintf(err, errlen, "dm_placement single: "
-					 "too many devices or grants for "
-					 "one DM");
-				return -ENOSPC;
-			}
-		} else {
-			plans[d->nr_dms++] = ide;
-		}
-	}
-	for (i = 0; i < d->nr_dms; i++)
-		snprintf(d->dms[i].tag, sizeof(d->dms[i].tag), "dm/%u/%s",
-			 d->domid, plans[i].name);
-	return 0;
-}
-
 int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 {
-	struct launch_dm_plan plans[LAUNCH_MAX_DMS];
-	struct launch_specs specs;
+	struct launch_plan plans[LAUNCH_MAX_DMS];
 	struct launch_fds f;
 	unsigned i;
 	int r = -EIO;
@@ -893,6 +710,7 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 			launch_state(d, "weaken %s\n", domcfg_weaken_names[i]);
 	d->ctl_fd = d->console_fd = -1;
 	d->nr_logs = 0;
+	d->nr_dms = 0;
 	d->hv.pidfd = d->hv.kmsg_fd = -1;
 	for (i = 0; i < LAUNCH_MAX_DMS; i++)
 		d->dms[i].pidfd = d->dms[i].kmsg_fd = -1;
@@ -903,9 +721,13 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 		goto fail;
 	/* `safepc check` expects KVM fds in hv by this line. */
 	launch_state(d, "accel %s\n", domcfg_accel_name(d->accel));
-	r = launch_plans(d, plans, &specs, err, errlen);
+	r = launch_plan_build(d->cfg, plans, LAUNCH_MAX_DMS, &d->nr_dms, err,
+			      errlen);
 	if (r)
 		goto fail;
+	for (i = 0; i < d->nr_dms; i++)
+		snprintf(d->dms[i].tag, sizeof(d->dms[i].tag), "dm/%u/%s",
+			 d->domid, plans[i].name);
 	r = -EIO;
 
 	if (mkdir("/run/safepc", 0700) && errno != EEXIST) {

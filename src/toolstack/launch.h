@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * launch: turns a domain configuration into jailed processes. It decides
- * the DM placement, writes each process's command line and manifest (the
- * fds it gets and the ranges/IRQs hv lets it claim), and spawns them.
+ * launch: turns a domain configuration into jailed processes. It takes
+ * the DM placement from launch_plan.h, writes each process's command line
+ * and manifest (the fds it gets and the ranges/IRQs hv lets it claim), and
+ * spawns them.
  */
 #ifndef SAFEPC_TOOLSTACK_LAUNCH_H
 #define SAFEPC_TOOLSTACK_LAUNCH_H
