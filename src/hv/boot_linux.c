@@ -11,6 +11,8 @@
  *                       reserves, with the BDA's EBDA segment (0x40E) set,
  *                       for a kernel that scans; boot_params.acpi_rsdp_addr
  *                       points at it for one that reads it (2.14+)
+ *   [0x7080, +0x20)     the chipset setup firmware would have done
+ *                       (boot_linux_setup), run before the loader's stub
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +27,55 @@
 #define BOOT_LINUX_BDA_EBDA 0x40Eu /* BDA word: EBDA segment */
 #define BOOT_LINUX_E820_ACPI 3u
 #define BOOT_LINUX_PAGE 4096u
+
+/*
+ * What firmware leaves set that the OS relies on and that the device
+ * models, which power up as the chips do, do not set themselves: the
+ * PIIX3 IDE function's IDETIM decode-enable bits (config 0x40 and 0x42,
+ * bit 15 each; reset value 0). Linux's ata_piix reads them before it
+ * probes a channel and drops a channel whose bit is clear without a word
+ * ("port disabled"), so without this no disk appears. Real-mode code that
+ * vCPU 0 runs first, writing them through the PCI configuration ports
+ * like SeaBIOS does, so no DM needs a second way in; it then jumps to the
+ * loader's stub. With no IDE DM the write goes nowhere.
+ */
+#define BOOT_LINUX_SETUP (LINUXBOOT_TRAMPOLINE + 0x80u)
+#define BOOT_LINUX_IDE_BDF 0x09u /* 00:01.1, as the IDE DM claims it */
+#define BOOT_LINUX_IDETIM 0x40u
+#define BOOT_LINUX_IDE_DECODE 0x80008000u /* both channels' IDETIM */
+static const uint8_t boot_linux_setup_code[] = {
+	0xba, 0xf8, 0x0c,             /* mov dx, 0xcf8 */
+	0x66, 0xb8, 0, 0, 0, 0,       /* mov eax, address (imm32 at 5) */
+	0x66, 0xef,                   /* out dx, eax */
+	0xb2, 0xfc,                   /* mov dl, 0xfc */
+	0x66, 0xb8, 0, 0, 0, 0,       /* mov eax, value (imm32 at 15) */
+	0x66, 0xef,                   /* out dx, eax */
+	0xea, 0, 0, 0, 0,             /* jmp 0000:stub (imm16 at 22) */
+};
+_Static_assert(BOOT_LINUX_SETUP >= LINUXBOOT_TRAMPOLINE +
+					   LINUXBOOT_TRAMPOLINE_SIZE &&
+		       BOOT_LINUX_SETUP + sizeof(boot_linux_setup_code) <=
+			       LINUXBOOT_ZERO_PAGE,
+	       "setup code between the stub and the zero page");
+
+/* Writes the setup code, ending in a jump to `stub_ip`. 0 or -EFAULT. */
+static int boot_linux_setup(struct hv_vm *vm, uint32_t stub_ip)
+{
+	uint8_t *p = guestmem_ptr(&vm->mem, BOOT_LINUX_SETUP,
+				  sizeof(boot_linux_setup_code));
+	uint32_t addr = 0x80000000u | BOOT_LINUX_IDE_BDF << 8 |
+			BOOT_LINUX_IDETIM;
+	uint32_t val = BOOT_LINUX_IDE_DECODE;
+	uint16_t ip = (uint16_t)stub_ip;
+
+	if (!p || stub_ip > 0xffff)
+		return -EFAULT;
+	memcpy(p, boot_linux_setup_code, sizeof(boot_linux_setup_code));
+	memcpy(p + 5, &addr, 4);
+	memcpy(p + 15, &val, 4);
+	memcpy(p + 22, &ip, 2);
+	return 0;
+}
 
 /* Large (struct acpi_tables is ~17 KiB): not on a vCPU-sized stack. */
 static struct acpi_tables boot_linux_acpi;
@@ -112,9 +163,15 @@ int boot_linux(struct hv_vm *vm, int kernel_fd, int initrd_fd,
 			 strerror(-r));
 		return r;
 	}
+	r = boot_linux_setup(vm, entry.start_ip);
+	if (r) {
+		snprintf(err, errlen, "placing the setup code: %s",
+			 strerror(-r));
+		return r;
+	}
 	vm->kernel_start = entry.kernel_start;
 	vm->kernel_end = entry.kernel_end;
-	*start_ip = entry.start_ip;
+	*start_ip = BOOT_LINUX_SETUP;
 	log_info("Linux boot protocol %u.%02u: kernel 0x%x-0x%x, initrd "
 		 "%u bytes at 0x%x, ACPI tables at 0x%llx", entry.version >> 8,
 		 entry.version & 0xff, entry.kernel_start, entry.kernel_end,

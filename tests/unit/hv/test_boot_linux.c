@@ -110,7 +110,17 @@ static void test_layout(void **state)
 		fail_msg("%s", err);
 	close(kfd);
 	close(ifd);
-	assert_int_equal(start_ip, LINUXBOOT_TRAMPOLINE_ENTRY);
+	/* vCPU 0 starts in the chipset setup (IDETIM of 00:01.1 through
+	 * 0xCF8/0xCFC), which ends with a far jump to the loader's stub. */
+	assert_true(start_ip >= LINUXBOOT_TRAMPOLINE + LINUXBOOT_TRAMPOLINE_SIZE &&
+		    start_ip + 26 <= LINUXBOOT_ZERO_PAGE);
+	assert_memory_equal(vm.mem.base + start_ip + 3,
+			    "\x66\xb8\x40\x09\x00\x80", 6);
+	assert_memory_equal(vm.mem.base + start_ip + 13,
+			    "\x66\xb8\x00\x80\x00\x80", 6);
+	assert_memory_equal(vm.mem.base + start_ip + 21,
+			    "\xea\x28\x70\x00\x00", 5);
+	assert_int_equal(LINUXBOOT_TRAMPOLINE_ENTRY, 0x7028);
 	assert_true(vm.kernel_start >= 0x100000 &&
 		    vm.kernel_start < vm.kernel_end);
 
