@@ -40,15 +40,20 @@
 #             disk, smaller: PIO 1 MiB each way, DMA M MiB x P passes): the
 #             DMA write+read combined MiB/s the guest reports.
 #   boot      tests/guest/demo.elf (64 MiB): from spawn to the VMM's exit
-#             after the guest's ACPI poweroff (QEMU: SeaBIOS then the
-#             multiboot kernel; safepc: its multiboot loader).
+#             after the guest's ACPI poweroff (safepc: its multiboot loader;
+#             QEMU: -nodefaults with the minimal firmware qboot,
+#             /usr/share/qemu/qboot.rom, then its own -kernel multiboot
+#             load - the fair peer; SeaBIOS, with a warning, only when qboot
+#             is missing.  `scripts/bench startup --accel soft` gives both).
 #
 # Last lines:
 #   accel: safepc=soft qemu=tcg bochs=interp
-#   soft: cpu_ratio_tcg=A cpu_ratio_bochs=A2 pio_us=P pio_ratio_tcg=B disk_ratio_tcg=D boot_ratio_tcg=C
+#   soft: cpu_ratio_tcg=A cpu_ratio_bochs=A2 pio_us=P pio_ratio_tcg=B disk_ratio_tcg=D boot_ratio_tcg=C boot_ref=R
 # A, A2, B, C: safepc's time over the peer's for the same work (lower is
 # better); D: safepc's throughput over QEMU's (higher is better); P: µs per
-# port read under the soft CPU.  A part left out (--parts) prints "-".
+# port read under the soft CPU; R: the QEMU that C compares with
+# (qemu+qboot+nodefaults, or qemu+seabios without qboot).  A part left out
+# (--parts) prints "-".
 # Wall time makes the last line; the tables also give each figure by CPU
 # time (user + system of the VMM's processes), steadier on a loaded host.
 
@@ -76,7 +81,7 @@ bench_soft_usage() {
 	  --disk-passes P DMA passes; default 4
 	Needs root (the jail) and qemu-system-x86_64; not /dev/kvm (safepc
 	runs with accel = "soft" wherever it is).  The last line is
-	  soft: cpu_ratio_tcg=A cpu_ratio_bochs=A2 pio_us=P pio_ratio_tcg=B disk_ratio_tcg=D boot_ratio_tcg=C
+	  soft: cpu_ratio_tcg=A cpu_ratio_bochs=A2 pio_us=P pio_ratio_tcg=B disk_ratio_tcg=D boot_ratio_tcg=C boot_ref=R
 	USAGE
 	exit 2
 }
@@ -538,8 +543,17 @@ bench_soft() {
 
 	# ---- boot -----------------------------------------------------------
 	local -A boot_t boot_c
+	local -a boot_fw=()
+	local boot_ref="qemu+seabios"
 	if [ -n "${want[boot]:-}" ]; then
 		elf=$gdir/demo.elf
+		# A firmware boot would dominate QEMU's time and flatter ours.
+		if [ -f /usr/share/qemu/qboot.rom ]; then
+			boot_fw=(-nodefaults -bios /usr/share/qemu/qboot.rom)
+			boot_ref="qemu+qboot+nodefaults"
+		else
+			bench_log "warning: soft: no /usr/share/qemu/qboot.rom: boot against QEMU with SeaBIOS"
+		fi
 		for ((r = 1; r <= rounds; r++)); do
 			if ((r % 2)); then order=(safepc qemu); else order=(qemu safepc); fi
 			for vmm in "${order[@]}"; do
@@ -551,7 +565,7 @@ bench_soft() {
 					bench_soft_check_accel "$log"
 				else
 					bench_soft_run "$log" "" "" "$qemu" "${qbase[@]}" \
-						-kernel "$elf" -m 64
+						"${boot_fw[@]}" -kernel "$elf" -m 64
 				fi
 				if ! { grep -q '^poweroff' "$log" && [ "$SOFT_STATUS" = 0 ]; }; then
 					bench_soft_fail "boot: $vmm: exit status $SOFT_STATUS, want 0 after 'poweroff'" "$log"
@@ -661,7 +675,8 @@ bench_soft() {
 		res[disk]=$(bench_soft_ratio "${dmed[safepc]}" "${dmed[qemu]}")
 	fi
 	if [ -n "${want[boot]:-}" ]; then
-		echo "boot: demo.elf, spawn to the VMM's exit after the ACPI poweroff"
+		echo "boot: demo.elf, spawn to the VMM's exit after the ACPI poweroff;" \
+			"QEMU ${boot_fw[*]:-with SeaBIOS} -kernel"
 		printf '  %-6s %12s %20s %12s\n' vmm exit_ms "min..max" cpu_ms
 		local -A bmed bcpu
 		local -a sv sc
@@ -680,7 +695,8 @@ bench_soft() {
 		res[boot]=$(bench_soft_ratio "${bmed[safepc]}" "${bmed[qemu]}")
 	fi
 	echo
-	echo "machine: $(nproc) CPUs, $(uname -r), /dev/kvm $([ -e /dev/kvm ] && echo present || echo absent); load average" \
+	echo "machine: $(nproc) CPUs, $(uname -r), /dev/kvm $([ -e /dev/kvm ] && echo present || echo absent);" \
+		"$(date -u '+%Y-%m-%d %H:%M UTC'); load average" \
 		"$load0 before, $(cut -d' ' -f1-3 /proc/loadavg) after" \
 		"($(bench_soft_s "$(($(bench_now_us) - start_us))") s)"
 	local bochs_acc=-
@@ -689,5 +705,6 @@ bench_soft() {
 	echo "soft: cpu_ratio_tcg=${res[cpu]} cpu_ratio_bochs=${res[bochs]}" \
 		"pio_us=${res[pio_us]} pio_ratio_tcg=${res[pio]}" \
 		"disk_ratio_tcg=${res[disk]} boot_ratio_tcg=${res[boot]}" \
+		"boot_ref=$([ -n "${want[boot]:-}" ] && echo "$boot_ref" || echo -)" \
 		"accel=safepc:${SOFT_ACCEL_SEEN:-soft},qemu:tcg,bochs:$bochs_acc"
 }
