@@ -62,7 +62,7 @@ int firmware_load(struct hv_vm *vm, int fd)
 	if (r)
 		return r;
 	/* Reset state of the window: every block goes to the bus. */
-	memset(vm->pam, FW_PAM_DISABLED, sizeof(vm->pam));
+	memset(vm->pam, DM_OP_MEM_BUS, sizeof(vm->pam));
 	return firmware_window_update(vm);
 }
 
@@ -99,14 +99,14 @@ int firmware_window_update(struct hv_vm *vm)
 					     (uint64_t)e * FW_PAM_BLOCK) ==
 			!!bus))
 			e++;
-		if (mode == FW_PAM_RAM || mode == FW_PAM_ROM) {
+		if (mode == DM_OP_MEM_RAM || mode == DM_OP_MEM_ROM) {
 			uint8_t *ram = vm->mem.base + gpa;
 
 			if (gpa + (uint64_t)(e - b) * FW_PAM_BLOCK <=
 			    vm->mem.low_size)
 				r = fw_slot(vm, slot++, gpa,
 					    (uint64_t)(e - b) * FW_PAM_BLOCK,
-					    ram, mode == FW_PAM_ROM);
+					    ram, mode == DM_OP_MEM_ROM);
 		} else if (bus) {
 			r = fw_slot(vm, slot++, gpa,
 				    (uint64_t)(e - b) * FW_PAM_BLOCK, bus, 1);
@@ -135,7 +135,7 @@ int firmware_mmio(struct hv_vm *vm, uint64_t gpa, unsigned size, int is_write,
 	mode = vm->pam[b];
 	if (is_write) {
 		/* Writes reach the shadow RAM only in RAM and WRITE modes. */
-		if ((mode == FW_PAM_WRITE || mode == FW_PAM_RAM) &&
+		if ((mode == DM_OP_MEM_WRITE || mode == DM_OP_MEM_RAM) &&
 		    gpa + size <= vm->mem.low_size)
 			memcpy(vm->mem.base + gpa, data, size);
 		return 1;
@@ -169,13 +169,13 @@ uint8_t *firmware_page(struct hv_vm *vm, uint64_t gpa, int write)
 	/* The shadow RAM under the window (guestmem_ptr refuses the hole). */
 	ram = gpa + 0x1000 <= vm->mem.low_size ? vm->mem.base + gpa : NULL;
 	if (!vm->fw)
-		mode = FW_PAM_DISABLED;
+		mode = DM_OP_MEM_BUS;
 	switch (mode) {
-	case FW_PAM_RAM:
+	case DM_OP_MEM_RAM:
 		return ram;
-	case FW_PAM_ROM:
+	case DM_OP_MEM_ROM:
 		return write ? NULL : ram;
-	case FW_PAM_WRITE:
+	case DM_OP_MEM_WRITE:
 		return write ? ram : fw_bus(vm, gpa);
 	default:
 		return write ? NULL : fw_bus(vm, gpa);
@@ -190,7 +190,7 @@ int firmware_set_pam(struct hv_vm *vm, uint64_t start, uint64_t size,
 
 	if (!vm->fw)
 		return -ENODEV;
-	if (mode > FW_PAM_RAM || size == 0 || start < FW_WINDOW_START ||
+	if (mode > DM_OP_MEM_RAM || size == 0 || start < FW_WINDOW_START ||
 	    start + size > 0x100000 || start % FW_PAM_BLOCK ||
 	    size % FW_PAM_BLOCK)
 		return -EINVAL;

@@ -34,12 +34,6 @@
 #define FW_WINDOW_START 0xC0000u
 #define FW_PAM_BLOCK 0x4000u
 #define FW_PAM_BLOCKS 16u
-enum fw_pam_mode {
-	FW_PAM_DISABLED = 0, /* = DM_OP_MEM_BUS */
-	FW_PAM_ROM = 1,	     /* = DM_OP_MEM_ROM: read RAM, writes dropped */
-	FW_PAM_WRITE = 2,    /* = DM_OP_MEM_WRITE: read bus, write RAM */
-	FW_PAM_RAM = 3,	     /* = DM_OP_MEM_RAM */
-};
 
 /* What the monitor allows one DM to claim (its manifest). */
 struct hv_grant {
@@ -125,7 +119,7 @@ struct hv_vm {
 	uint64_t fw_size;
 	int boot_firmware;	/* start at the reset vector */
 	pthread_mutex_t pam_lock;
-	uint8_t pam[FW_PAM_BLOCKS]; /* enum fw_pam_mode per 16 KiB block */
+	uint8_t pam[FW_PAM_BLOCKS]; /* enum dm_op_mem_type per 16 KiB block */
 	const char *cmdline;
 	uint64_t kernel_start, kernel_end; /* where the image was loaded */
 	unsigned nr_modules;

@@ -77,13 +77,16 @@ struct dm_op_link_route {
 
 /*
  * set_mem_type: how a part of the legacy window 0xC0000-0xFFFFF decodes
- * (the i440FX PAM registers). start and size in 16 KiB units of it.
+ * (the i440FX PAM registers). start and size in bytes, multiples of
+ * 16 KiB. The values are a PAM nibble's RE (bit 0) and WE (bit 1) bits:
+ * this is the one PAM mode enum, used by the i440FX model that decodes the
+ * registers (dm/hw/i440fx.c) and by hv's firmware window (hv/firmware.c).
  */
 enum dm_op_mem_type {
 	DM_OP_MEM_BUS = 0,   /* to the bus: the BIOS ROM alias, or nothing */
 	DM_OP_MEM_ROM = 1,   /* reads from RAM, writes dropped */
 	DM_OP_MEM_WRITE = 2, /* reads from the bus, writes to RAM */
-	DM_OP_MEM_RAM = 3,
+	DM_OP_MEM_RAM = 3,   /* reads and writes to RAM */
 };
 struct dm_op_set_mem {
 	uint64_t start;

@@ -14,10 +14,10 @@
 #define DEV_I440FX_BDF 0x0000u /* 00:00.0 */
 
 static void i440fx_pam(void *opaque, uint32_t start, uint32_t size,
-		       enum i440fx_pam_mode mode)
+		       enum dm_op_mem_type mode)
 {
 	struct dm_dev *dev = opaque;
-	/* The i440FX's RE/WE encodings are the dm_op's memory types. */
+	/* The model reports PAM modes in the dm_op's own enum. */
 	struct dm_op_set_mem m = { .start = start, .size = size, .type = mode };
 	int r = dm_op_call(dev->dm, DM_OP_SET_MEM_TYPE, &m, sizeof(m), NULL);
 

@@ -35,13 +35,13 @@ static uint32_t i440fx_seg_size(unsigned seg)
 	return seg == 0 ? 0x10000u : 0x4000u;
 }
 
-static enum i440fx_pam_mode i440fx_pam_current(const struct i440fx *s,
-					       unsigned seg)
+static enum dm_op_mem_type i440fx_pam_current(const struct i440fx *s,
+					      unsigned seg)
 {
 	unsigned shift;
 	unsigned reg = i440fx_pam_reg(seg, &shift);
 
-	return (enum i440fx_pam_mode)((s->pci.cfg[reg] >> shift) & 3);
+	return (enum dm_op_mem_type)((s->pci.cfg[reg] >> shift) & 3);
 }
 
 static bool i440fx_smram_current(const struct i440fx *s)
@@ -94,7 +94,7 @@ static void i440fx_update(struct i440fx *s)
 	bool open;
 
 	for (seg = 0; seg < I440FX_PAM_SEGMENTS; seg++) {
-		enum i440fx_pam_mode mode = i440fx_pam_current(s, seg);
+		enum dm_op_mem_type mode = i440fx_pam_current(s, seg);
 
 		if (mode == s->pam_mode[seg])
 			continue;

@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "dm/hw/pci_cfg.h"
+#include "proto/dm_op.h"
 
 #define I440FX_VENDOR_ID 0x8086u
 #define I440FX_DEVICE_ID 0x1237u
@@ -65,13 +66,13 @@
 /* Segment 0 is 0xF0000 (64 KiB); 1-12 are 0xC0000 + 16 KiB * (n - 1). */
 #define I440FX_PAM_SEGMENTS 13u
 
-/* A segment's mode: the nibble's RE and WE bits. */
-enum i440fx_pam_mode {
-	I440FX_PAM_PCI = 0, /* reads and writes to PCI (ROM or hole) */
-	I440FX_PAM_RO = 1,  /* reads from DRAM, writes to PCI (dropped) */
-	I440FX_PAM_WO = 2,  /* reads from PCI, writes to DRAM (shadowing) */
-	I440FX_PAM_RW = 3,  /* DRAM */
-};
+/*
+ * A segment's mode is its nibble's RE (bit 0) and WE (bit 1) bits, which
+ * are the values of enum dm_op_mem_type (proto/dm_op.h), the one PAM enum:
+ * DM_OP_MEM_BUS (reads and writes to PCI: the ROM or nothing),
+ * DM_OP_MEM_ROM (reads from DRAM, writes to PCI), DM_OP_MEM_WRITE (reads
+ * from PCI, writes to DRAM: shadowing) and DM_OP_MEM_RAM.
+ */
 
 struct i440fx_ops {
 	/*
@@ -79,7 +80,7 @@ struct i440fx_ops {
 	 * changed segment, in segment order. May be NULL.
 	 */
 	void (*pam_changed)(void *opaque, uint32_t start, uint32_t size,
-			    enum i440fx_pam_mode mode);
+			    enum dm_op_mem_type mode);
 	/*
 	 * Non-SMM accesses to 0xA0000-0xBFFFF now reach SMRAM (open = true)
 	 * or the PCI/VGA window (false). May be NULL.

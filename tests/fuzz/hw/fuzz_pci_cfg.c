@@ -66,12 +66,12 @@ static void h_bar_changed(void *opaque, unsigned bar, uint64_t addr,
 static const struct pci_cfg_ops h_pci_ops = {.bar_changed = h_bar_changed};
 
 static void h_pam_changed(void *opaque, uint32_t start, uint32_t size,
-			  enum i440fx_pam_mode mode)
+			  enum dm_op_mem_type mode)
 {
 	unsigned seg;
 
 	(void)opaque;
-	check(mode <= I440FX_PAM_RW);
+	check(mode <= DM_OP_MEM_RAM);
 	if (start == 0xf0000) {
 		check(size == 0x10000);
 		seg = 0;

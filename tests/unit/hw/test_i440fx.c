@@ -19,7 +19,7 @@
 
 struct pam_report {
 	uint32_t start, size;
-	enum i440fx_pam_mode mode;
+	enum dm_op_mem_type mode;
 };
 
 struct fake {
@@ -31,7 +31,7 @@ struct fake {
 };
 
 static void fake_pam_changed(void *opaque, uint32_t start, uint32_t size,
-			     enum i440fx_pam_mode mode)
+			     enum dm_op_mem_type mode)
 {
 	struct fake *f = opaque;
 
@@ -122,8 +122,8 @@ static void test_every_pam_segment(void **state)
 		{0x5e, 4, 0xe4000, 0x4000},  {0x5f, 0, 0xe8000, 0x4000},
 		{0x5f, 4, 0xec000, 0x4000},
 	};
-	static const enum i440fx_pam_mode modes[] = {
-		I440FX_PAM_RO, I440FX_PAM_WO, I440FX_PAM_RW, I440FX_PAM_PCI};
+	static const enum dm_op_mem_type modes[] = {
+		DM_OP_MEM_ROM, DM_OP_MEM_WRITE, DM_OP_MEM_RAM, DM_OP_MEM_BUS};
 	struct fake *f = *state;
 	size_t i, m;
 
@@ -133,7 +133,7 @@ static void test_every_pam_segment(void **state)
 
 		assert_int_equal(i440fx_pam_segment(&f->nb, (unsigned)i, &start,
 						    &size),
-				 I440FX_PAM_PCI);
+				 DM_OP_MEM_BUS);
 		assert_int_equal(start, segs[i].start);
 		assert_int_equal(size, segs[i].size);
 		for (m = 0; m < ARRAY_SIZE(modes); m++) {
@@ -168,7 +168,7 @@ static void test_pam_dword_and_reserved_bits(void **state)
 	wr(f, 0x5c, 4, 0x33333333);
 	assert_int_equal(f->npam, 13);
 	for (i = 0; i < 13; i++)
-		assert_int_equal(f->pam[i].mode, I440FX_PAM_RW);
+		assert_int_equal(f->pam[i].mode, DM_OP_MEM_RAM);
 	/* Reports come in segment order: F segment first. */
 	assert_int_equal(f->pam[0].start, 0xf0000);
 	assert_int_equal(f->pam[1].start, 0xc0000);
@@ -188,7 +188,7 @@ static void test_pam_dword_and_reserved_bits(void **state)
 	wr(f, 0x59, 1, 0x10);
 	assert_int_equal(f->npam, 1);
 	assert_int_equal(f->pam[0].start, 0xf0000);
-	assert_int_equal(f->pam[0].mode, I440FX_PAM_RO);
+	assert_int_equal(f->pam[0].mode, DM_OP_MEM_ROM);
 }
 
 static void test_smram_open_close(void **state)
@@ -271,7 +271,7 @@ static void test_no_ops(void **state)
 	assert_int_equal(i440fx_cfg_write(&nb, 0x58, 4, 0x33333000), 0);
 	assert_int_equal(i440fx_cfg_write(&nb, 0x72, 1, 0x48), 0);
 	assert_true(i440fx_smram_open(&nb));
-	assert_int_equal(i440fx_pam_segment(&nb, 0, NULL, NULL), I440FX_PAM_RW);
+	assert_int_equal(i440fx_pam_segment(&nb, 0, NULL, NULL), DM_OP_MEM_RAM);
 }
 
 int main(void)
