@@ -627,13 +627,6 @@ static void monitor_query_domain(struct monitor *m, struct json_writer *w)
 	json_w_object_end(w);
 }
 
-static const char *const monitor_commands[] = {
-	"qmp_capabilities", "query-commands", "query-version",
-	"query-status",	    "query-domain",   "stop",
-	"cont",		    "system_powerdown", "quit",
-	"query-event-log",  NULL,
-};
-
 static int monitor_hv_cmd(struct monitor *m, uint32_t type)
 {
 	struct hvctl_msg msg = { .version = HVCTL_ABI_VERSION, .type = type };
@@ -644,132 +637,224 @@ static int monitor_hv_cmd(struct monitor *m, uint32_t type)
 	return 0;
 }
 
+/* Is the domain up and running (paused or not)? */
+static int monitor_running(const struct monitor *m)
+{
+	return m->dom_up && m->res.running && !m->ended;
+}
+
+/*
+ * A control command's handler: writes the reply's "return" value to w
+ * and returns 0, or fills e and returns -1. cmd is the command's name
+ * (one handler may serve two), args its "arguments" object or NULL.
+ */
+typedef int (*monitor_cmd_fn)(struct monitor *m, const char *cmd,
+			      const struct json_doc *doc,
+			      const struct json_node *args,
+			      struct json_writer *w, struct control_error *e);
+
+static int monitor_cmd_query_commands(struct monitor *m, const char *cmd,
+				      const struct json_doc *doc,
+				      const struct json_node *args,
+				      struct json_writer *w,
+				      struct control_error *e);
+
+static int monitor_cmd_query_version(struct monitor *m, const char *cmd,
+				     const struct json_doc *doc,
+				     const struct json_node *args,
+				     struct json_writer *w,
+				     struct control_error *e)
+{
+	json_w_object_begin(w);
+	json_w_kint(w, "major", SAFEPC_VERSION_MAJOR);
+	json_w_kint(w, "minor", SAFEPC_VERSION_MINOR);
+	json_w_kint(w, "micro", SAFEPC_VERSION_MICRO);
+	json_w_kstr(w, "package", "safepc " SAFEPC_VERSION);
+	json_w_object_end(w);
+	return 0;
+}
+
+static int monitor_cmd_query_status(struct monitor *m, const char *cmd,
+				    const struct json_doc *doc,
+				    const struct json_node *args,
+				    struct json_writer *w,
+				    struct control_error *e)
+{
+	json_w_object_begin(w);
+	json_w_kstr(w, "status", monitor_state(m));
+	json_w_kbool(w, "running", monitor_running(m) && !m->paused);
+	json_w_object_end(w);
+	return 0;
+}
+
+static int monitor_cmd_query_domain(struct monitor *m, const char *cmd,
+				    const struct json_doc *doc,
+				    const struct json_node *args,
+				    struct json_writer *w,
+				    struct control_error *e)
+{
+	monitor_query_domain(m, w);
+	return 0;
+}
+
+static int monitor_cmd_query_event_log(struct monitor *m, const char *cmd,
+				       const struct json_doc *doc,
+				       const struct json_node *args,
+				       struct json_writer *w,
+				       struct control_error *e)
+{
+	control_event_log(&m->ctl, w);
+	return 0;
+}
+
+/* "stop" pauses the vCPUs through hv, "cont" resumes them; either is a
+ * no-op (with no event) when the domain already is in that state. */
+static int monitor_cmd_stop_cont(struct monitor *m, const char *cmd,
+				 const struct json_doc *doc,
+				 const struct json_node *args,
+				 struct json_writer *w, struct control_error *e)
+{
+	int stop = !strcmp(cmd, "stop");
+	int r;
+
+	if (!monitor_running(m)) {
+		monitor_cmd_error(e, "domain is %s, not running",
+				  monitor_state(m));
+		return -1;
+	}
+	if (m->paused != stop) {
+		r = monitor_hv_cmd(m, stop ? HVCTL_CMD_PAUSE
+					   : HVCTL_CMD_UNPAUSE);
+		if (r) {
+			monitor_cmd_error(e, "hv does not listen: %s",
+					  strerror(-r));
+			return -1;
+		}
+		m->paused = stop;
+		control_event(&m->ctl, stop ? "STOP" : "RESUME", NULL);
+	}
+	json_w_object_begin(w);
+	json_w_object_end(w);
+	return 0;
+}
+
+static int monitor_cmd_system_powerdown(struct monitor *m, const char *cmd,
+					const struct json_doc *doc,
+					const struct json_node *args,
+					struct json_writer *w,
+					struct control_error *e)
+{
+	const struct json_node *t = json_get(doc, args, "timeout");
+	int64_t secs = MONITOR_POWERDOWN_DEFAULT_S, at;
+	struct json_writer ew;
+	char buf[128];
+	bool notified;
+
+	if (args && args->count > (t ? 1u : 0u)) {
+		monitor_cmd_error(e, "system_powerdown takes only 'timeout'");
+		return -1;
+	}
+	if (t && (t->type != JSON_NUMBER || !t->is_int || t->i < 0 ||
+		  t->i > MONITOR_POWERDOWN_MAX_S)) {
+		monitor_cmd_error(e, "'timeout' must be an integer from 0 to "
+				     "%d (seconds)",
+				  MONITOR_POWERDOWN_MAX_S);
+		return -1;
+	}
+	if (t)
+		secs = t->i;
+	if (!m->dom_up || m->ended) {
+		monitor_cmd_error(e, "domain is %s, not running",
+				  monitor_state(m));
+		return -1;
+	}
+	/* Press the ACPI power button (hv posts the event to the DM with the
+	 * PM block, which raises the SCI when the guest enabled it). What
+	 * the guest does is up to the guest: when it has not ended within
+	 * the timeout, it is destroyed. */
+	notified = monitor_hv_cmd(m, HVCTL_CMD_POWER_BUTTON) == 0;
+	at = util_now_ns() + secs * 1000000000ll;
+	if (!m->powerdown_at || at < m->powerdown_at)
+		m->powerdown_at = at ? at : 1;
+	json_w_object_begin(w);
+	json_w_kbool(w, "guest_notified", notified);
+	json_w_kint(w, "timeout", secs);
+	json_w_object_end(w);
+	/* The event carries the same object as the reply. */
+	json_writer_init(&ew, buf, sizeof(buf));
+	json_w_object_begin(&ew);
+	json_w_kbool(&ew, "guest_notified", notified);
+	json_w_kint(&ew, "timeout", secs);
+	json_w_object_end(&ew);
+	monitor_event(m, "POWERDOWN", &ew);
+	return 0;
+}
+
+static int monitor_cmd_quit(struct monitor *m, const char *cmd,
+			    const struct json_doc *doc,
+			    const struct json_node *args,
+			    struct json_writer *w, struct control_error *e)
+{
+	if (!m->destroy) {
+		m->destroy = 1;
+		snprintf(m->destroy_why, sizeof(m->destroy_why), "destroyed");
+	}
+	json_w_object_begin(w);
+	json_w_object_end(w);
+	return 0;
+}
+
+/*
+ * The commands the monitor executes, in the order query-commands lists
+ * them (after qmp_capabilities, which control.c handles itself).
+ */
+static const struct {
+	const char *name;
+	monitor_cmd_fn fn;
+} monitor_cmds[] = {
+	{ "query-commands", monitor_cmd_query_commands },
+	{ "query-version", monitor_cmd_query_version },
+	{ "query-status", monitor_cmd_query_status },
+	{ "query-domain", monitor_cmd_query_domain },
+	{ "stop", monitor_cmd_stop_cont },
+	{ "cont", monitor_cmd_stop_cont },
+	{ "system_powerdown", monitor_cmd_system_powerdown },
+	{ "quit", monitor_cmd_quit },
+	{ "query-event-log", monitor_cmd_query_event_log },
+};
+
+static int monitor_cmd_query_commands(struct monitor *m, const char *cmd,
+				      const struct json_doc *doc,
+				      const struct json_node *args,
+				      struct json_writer *w,
+				      struct control_error *e)
+{
+	unsigned i;
+
+	json_w_array_begin(w);
+	json_w_object_begin(w);
+	json_w_kstr(w, "name", "qmp_capabilities");
+	json_w_object_end(w);
+	for (i = 0; i < ARRAY_SIZE(monitor_cmds); i++) {
+		json_w_object_begin(w);
+		json_w_kstr(w, "name", monitor_cmds[i].name);
+		json_w_object_end(w);
+	}
+	json_w_array_end(w);
+	return 0;
+}
+
+/* control.c's command callback: looks cmd up in monitor_cmds. */
 static int monitor_exec(void *opaque, const char *cmd,
 			const struct json_doc *doc,
 			const struct json_node *args, struct json_writer *w,
 			struct control_error *e)
 {
-	struct monitor *m = opaque;
-	int running = m->dom_up && m->res.running && !m->ended;
 	unsigned i;
 
-	if (!strcmp(cmd, "query-commands")) {
-		json_w_array_begin(w);
-		for (i = 0; monitor_commands[i]; i++) {
-			json_w_object_begin(w);
-			json_w_kstr(w, "name", monitor_commands[i]);
-			json_w_object_end(w);
-		}
-		json_w_array_end(w);
-		return 0;
-	}
-	if (!strcmp(cmd, "query-version")) {
-		json_w_object_begin(w);
-		json_w_kint(w, "major", SAFEPC_VERSION_MAJOR);
-		json_w_kint(w, "minor", SAFEPC_VERSION_MINOR);
-		json_w_kint(w, "micro", SAFEPC_VERSION_MICRO);
-		json_w_kstr(w, "package", "safepc " SAFEPC_VERSION);
-		json_w_object_end(w);
-		return 0;
-	}
-	if (!strcmp(cmd, "query-status")) {
-		json_w_object_begin(w);
-		json_w_kstr(w, "status", monitor_state(m));
-		json_w_kbool(w, "running", running && !m->paused);
-		json_w_object_end(w);
-		return 0;
-	}
-	if (!strcmp(cmd, "query-domain")) {
-		monitor_query_domain(m, w);
-		return 0;
-	}
-	if (!strcmp(cmd, "query-event-log")) {
-		control_event_log(&m->ctl, w);
-		return 0;
-	}
-	if (!strcmp(cmd, "stop") || !strcmp(cmd, "cont")) {
-		int stop = !strcmp(cmd, "stop");
-		int r;
-
-		if (!running) {
-			monitor_cmd_error(e, "domain is %s, not running",
-					  monitor_state(m));
-			return -1;
-		}
-		if (m->paused != stop) {
-			r = monitor_hv_cmd(m, stop ? HVCTL_CMD_PAUSE
-						   : HVCTL_CMD_UNPAUSE);
-			if (r) {
-				monitor_cmd_error(e, "hv does not listen: %s",
-						  strerror(-r));
-				return -1;
-			}
-			m->paused = stop;
-			control_event(&m->ctl, stop ? "STOP" : "RESUME", NULL);
-		}
-		json_w_object_begin(w);
-		json_w_object_end(w);
-		return 0;
-	}
-	if (!strcmp(cmd, "system_powerdown")) {
-		const struct json_node *t = json_get(doc, args, "timeout");
-		int64_t secs = MONITOR_POWERDOWN_DEFAULT_S, at;
-		bool notified;
-
-		if (args && args->count > (t ? 1u : 0u)) {
-			monitor_cmd_error(e, "system_powerdown takes only "
-					     "'timeout'");
-			return -1;
-		}
-		if (t && (t->type != JSON_NUMBER || !t->is_int || t->i < 0 ||
-			  t->i > MONITOR_POWERDOWN_MAX_S)) {
-			monitor_cmd_error(e, "'timeout' must be an integer "
-					     "from 0 to %d (seconds)",
-					  MONITOR_POWERDOWN_MAX_S);
-			return -1;
-		}
-		if (t)
-			secs = t->i;
-		if (!m->dom_up || m->ended) {
-			monitor_cmd_error(e, "domain is %s, not running",
-					  monitor_state(m));
-			return -1;
-		}
-		/* Press the ACPI power button (hv posts the event to the DM
-		 * with the PM block, which raises the SCI when the guest
-		 * enabled it). What the guest does is up to the guest: when
-		 * it has not ended within the timeout, it is destroyed. */
-		notified = monitor_hv_cmd(m, HVCTL_CMD_POWER_BUTTON) == 0;
-		at = util_now_ns() + secs * 1000000000ll;
-		if (!m->powerdown_at || at < m->powerdown_at)
-			m->powerdown_at = at ? at : 1;
-		json_w_object_begin(w);
-		json_w_kbool(w, "guest_notified", notified);
-		json_w_kint(w, "timeout", secs);
-		json_w_object_end(w);
-		{
-			struct json_writer ew;
-			char buf[128];
-
-			json_writer_init(&ew, buf, sizeof(buf));
-			json_w_object_begin(&ew);
-			json_w_kbool(&ew, "guest_notified", notified);
-			json_w_kint(&ew, "timeout", secs);
-			json_w_object_end(&ew);
-			monitor_event(m, "POWERDOWN", &ew);
-		}
-		return 0;
-	}
-	if (!strcmp(cmd, "quit")) {
-		if (!m->destroy) {
-			m->destroy = 1;
-			snprintf(m->destroy_why, sizeof(m->destroy_why),
-				 "destroyed");
-		}
-		json_w_object_begin(w);
-		json_w_object_end(w);
-		return 0;
-	}
+	for (i = 0; i < ARRAY_SIZE(monitor_cmds); i++)
+		if (!strcmp(cmd, monitor_cmds[i].name))
+			return monitor_cmds[i].fn(opaque, cmd, doc, args, w, e);
 	e->cls = CONTROL_ERR_NOT_FOUND;
 	snprintf(e->desc, sizeof(e->desc), "The command %.100s has not been "
 		 "found", cmd);
