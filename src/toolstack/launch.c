@@ -586,8 +586,11 @@ static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
 	snprintf(d->hv.tag, sizeof(d->hv.tag), "hv/%u", d->domid);
 	lim.pids_max = s.nproc;
 	/* Guest RAM is charged to whoever touches it first: mostly hv's
-	 * vCPUs. Add room for KVM's own structures. */
-	lim.memory_max = (c->memory_mib << 20) + (128ull << 20);
+	 * vCPUs. Add room for KVM's own structures, and for the soft CPU's
+	 * decoded-block cache of each vCPU (up to 15 MiB, touched as code
+	 * runs: src/hv/soft/icache.h). */
+	lim.memory_max = (c->memory_mib << 20) + (128ull << 20) +
+			 (uint64_t)c->vcpus * (16ull << 20);
 	lim.cpu_weight = 100;
 	lim.cpu_max_pct = 0;
 	return launch_spawn(d, &d->hv, "hv", "hv", &lim, &s,

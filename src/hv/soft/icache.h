@@ -16,7 +16,10 @@
 
 #define IC_BLOCK_MAX 32
 #define IC_BLOCK_BYTES (IC_BLOCK_MAX * 15) /* longest possible block */
-#define IC_SETS 1024 /* direct-mapped; a power of two */
+/* Direct-mapped; a power of two. Linux's boot runs enough distinct code
+ * that 1024 sets missed on over a third of hv's time (decoding again);
+ * 8192 (15 MiB per vCPU, allocated lazily) brings that under 5%. */
+#define IC_SETS 8192
 
 struct ic_block {
 	uint64_t key;	 /* gpa << 3 | mode */
