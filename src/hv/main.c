@@ -29,6 +29,7 @@
 #include "hv/linuxboot.h"
 #include "hv/multiboot.h"
 #include "hv/seccomp.h"
+#include "proto/grant.h"
 
 #define HV_READY_TIMEOUT_MS 10000
 
@@ -76,46 +77,58 @@ hv_dm_fault(struct hv_vm *vm, struct hv_dm *dm, const char *fmt, ...)
 	hv_stop(vm, HVCTL_REASON_DM_FAULT, dm->idx, "%s", text);
 }
 
-static int hv_parse_grant(struct hv_vm *vm, const char *arg)
+/*
+ * Applies one --grant (proto/grant.h reads the text) to its DM's manifest.
+ * Returns 0 or -EINVAL with the reason in err.
+ */
+static int hv_parse_grant(struct hv_vm *vm, const char *arg, char *err,
+			  size_t errlen)
 {
-	char kind[16];
-	unsigned idx;
-	unsigned long long a = 0, b = 0;
+	static const uint32_t range_types[] = {
+		[GRANT_PIO] = DM_OP_RANGE_PORT,
+		[GRANT_MMIO] = DM_OP_RANGE_MMIO,
+		[GRANT_PCI] = DM_OP_RANGE_PCI,
+	};
+	struct grant g;
 	struct hv_dm *dm;
-	int n;
 
-	n = sscanf(arg, "%u,%15[a-z],%lli,%lli", &idx, kind, &a, &b);
-	if (n < 2 || idx >= vm->nr_dms)
+	if (grant_parse(arg, &g, err, errlen))
 		return -EINVAL;
-	dm = &vm->dms[idx];
-	if (!strcmp(kind, "irq") && n == 3 && a <= 15 && a != 2) {
-		dm->irq_mask |= 1u << a;
-		return 0;
+	if (g.dm >= vm->nr_dms) {
+		snprintf(err, errlen, "DM index %u: no --dm %u before it",
+			 g.dm, g.dm);
+		return -EINVAL;
 	}
-	if (!strcmp(kind, "shutdown") && n == 2) {
+	dm = &vm->dms[g.dm];
+	switch (g.kind) {
+	case GRANT_IRQ:
+		dm->irq_mask |= 1u << g.first;
+		return 0;
+	case GRANT_SHUTDOWN:
 		dm->may_shutdown = 1;
 		return 0;
-	}
-	if (!strcmp(kind, "pirq") && n == 2) {
+	case GRANT_PIRQ:
 		dm->may_route = 1;
 		return 0;
-	}
-	if (!strcmp(kind, "pam") && n == 2) {
+	case GRANT_PAM:
 		dm->may_pam = 1;
 		return 0;
+	case GRANT_PIO:
+	case GRANT_MMIO:
+	case GRANT_PCI:
+		break;
+	default:
+		snprintf(err, errlen, "grant kind %d unknown to hv", g.kind);
+		return -EINVAL;
 	}
-	if (n != 4 || a > b || dm->nr_grants == HV_MAX_GRANTS)
+	if (dm->nr_grants == HV_MAX_GRANTS) {
+		snprintf(err, errlen, "DM %u: more than %u ranges", g.dm,
+			 HV_MAX_GRANTS);
 		return -EINVAL;
-	if (!strcmp(kind, "pio") && b <= 0xffff)
-		dm->grants[dm->nr_grants].type = DM_OP_RANGE_PORT;
-	else if (!strcmp(kind, "mmio"))
-		dm->grants[dm->nr_grants].type = DM_OP_RANGE_MMIO;
-	else if (!strcmp(kind, "pci") && b <= 0xffff)
-		dm->grants[dm->nr_grants].type = DM_OP_RANGE_PCI;
-	else
-		return -EINVAL;
-	dm->grants[dm->nr_grants].start = a;
-	dm->grants[dm->nr_grants].end = b;
+	}
+	dm->grants[dm->nr_grants].type = range_types[g.kind];
+	dm->grants[dm->nr_grants].start = g.first;
+	dm->grants[dm->nr_grants].end = g.last;
 	dm->nr_grants++;
 	return 0;
 }
@@ -191,8 +204,10 @@ static void hv_parse_args(struct hv_vm *vm, int argc, char **argv)
 				 "%s", tag);
 			vm->nr_dms++;
 		} else if (!strcmp(opt, "--grant")) {
-			if (hv_parse_grant(vm, val))
-				die("bad --grant %s", val);
+			char why[160];
+
+			if (hv_parse_grant(vm, val, why, sizeof(why)))
+				die("bad --grant: %s", why);
 		} else if (!strcmp(opt, "--module")) {
 			if (vm->nr_modules == ARRAY_SIZE(vm->module_fds))
 				die("too many modules");
