@@ -64,14 +64,15 @@ int dev_acpi_pm_create(struct dm *dm, struct dm_dev *dev,
 		       const struct dev_opts *o)
 {
 	struct acpi_pm *s = dm_dev_alloc(dev, sizeof(*s), &pm_dev_ops);
-	uint64_t port = o->has_port ? o->port : 0x600;
+	uint64_t port = o->has_port ? o->port : machine_port(MACHINE_ACPI_PM);
 
 	if (!s)
 		return -ENOMEM;
 	if (port & 0x3f)
 		return -EINVAL;
 	dev->base = port;
-	dev->irq = o->has_irq ? (unsigned)o->irq : 9;
+	dev->irq = o->has_irq ? (unsigned)o->irq
+			      : machine_irq(MACHINE_ACPI_PM, 0);
 	acpi_pm_init(s, &pm_ops, dev);
-	return dm_map_range(dm, dev, DM_OP_RANGE_PORT, port, port + 0x3f, 0);
+	return dm_dev_claim(dm, dev, MACHINE_ACPI_PM, port);
 }

@@ -39,11 +39,12 @@ int dev_debug_exit_create(struct dm *dm, struct dm_dev *dev,
 			  const struct dev_opts *o)
 {
 	struct debug_exit *s = dm_dev_alloc(dev, sizeof(*s), &dbg_dev_ops);
-	uint64_t port = o->has_port ? o->port : 0xf4;
+	uint64_t port = o->has_port ? o->port
+				    : machine_port(MACHINE_DEBUG_EXIT);
 
 	if (!s)
 		return -ENOMEM;
 	dev->base = port;
 	debug_exit_init(s, &dbg_ops, dev);
-	return dm_map_range(dm, dev, DM_OP_RANGE_PORT, port, port + 3, 0);
+	return dm_dev_claim(dm, dev, MACHINE_DEBUG_EXIT, port);
 }

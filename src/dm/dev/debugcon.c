@@ -47,6 +47,6 @@ int dev_debugcon_create(struct dm *dm, struct dm_dev *dev,
 {
 	if (!dm_dev_alloc(dev, DEBUGCON_LINE_SIZE, &debugcon_ops))
 		return -ENOMEM;
-	return dm_map_range(dm, dev, DM_OP_RANGE_PORT, 0x402, 0x402,
-			    DM_OP_RANGE_POSTED_WRITES);
+	return dm_dev_claim(dm, dev, MACHINE_DEBUGCON,
+			    machine_port(MACHINE_DEBUGCON));
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/machine.h"
 #include "dm/dm.h"
 
 /*
@@ -83,6 +84,17 @@ void dm_dev_set_irq(void *opaque, int level);
 
 /* dm_dev_reboot - a chip's reset callback (opaque is the dm_dev): reboot. */
 void dm_dev_reboot(void *opaque);
+
+/*
+ * dm_dev_claim - claims what the machine table (common/machine.h) gives
+ * device `id`: its PCI function, and each of its fixed ranges with the
+ * table's posted flag, every port moved by `base` minus the table's first
+ * port (a spec's port= option; pass machine_port(id) for none). BAR
+ * windows are left to the device, which claims its BAR there when the
+ * guest places it. Returns 0 or what dm_map_range returns.
+ */
+int dm_dev_claim(struct dm *dm, struct dm_dev *dev, enum machine_dev_id id,
+		 uint64_t base) must_check;
 
 /*
  * dm_dev_guest_rw - copies `len` bytes between guest-physical `gpa` and

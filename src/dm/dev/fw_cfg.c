@@ -111,14 +111,15 @@ int dev_fw_cfg_create(struct dm *dm, struct dm_dev *dev,
 		      const struct dev_opts *o)
 {
 	struct fw_cfg *s = dm_dev_alloc(dev, sizeof(*s), &fwcfg_ops);
-	static const uint16_t sercon = 0x3f8;
+	/* SeaBIOS' serial console: the BIOS screen on COM1. */
+	const uint16_t sercon = machine_port(MACHINE_UART);
 	char bootorder[128];
 	int r;
 
 	if (!s)
 		return -ENOMEM;
 	fwcfg_bootorder(o->boot, bootorder, sizeof(bootorder));
-	dev->base = FW_CFG_IO_BASE;
+	dev->base = machine_port(MACHINE_FW_CFG);
 	fw_cfg_init(s, &fwcfg_cb, dev);
 	r = fw_cfg_add_u64(s, FW_CFG_RAM_SIZE, dm->ram_bytes);
 	if (!r)
@@ -127,7 +128,6 @@ int dev_fw_cfg_create(struct dm *dm, struct dm_dev *dev,
 		r = fw_cfg_add_u16(s, FW_CFG_MAX_CPUS, (uint16_t)dm->nr_slots);
 	if (!r)
 		r = fw_cfg_add_u16(s, FW_CFG_NOGRAPHIC, 1);
-	/* SeaBIOS' serial console: the BIOS screen on COM1. */
 	if (!r)
 		r = fw_cfg_add_file(s, "etc/sercon-port", &sercon,
 				    sizeof(sercon)) < 0;
@@ -139,6 +139,5 @@ int dev_fw_cfg_create(struct dm *dm, struct dm_dev *dev,
 	r = fwcfg_acpi(dm, s);
 	if (r)
 		return r;
-	return dm_map_range(dm, dev, DM_OP_RANGE_PORT, FW_CFG_IO_BASE,
-			    FW_CFG_IO_BASE + FW_CFG_IO_SIZE - 1, 0);
+	return dm_dev_claim(dm, dev, MACHINE_FW_CFG, dev->base);
 }

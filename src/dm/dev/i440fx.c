@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Adapter for the i440FX host bridge (hw/i440fx.c): PCI 00:00.0, whose PAM
+ * Adapter for the i440FX host bridge (hw/i440fx.c): PCI 00:00.0 (the
+ * machine table's), whose PAM
  * registers become set_mem_type dm_ops (the shadow RAM a firmware boot
  * unlocks, fills and locks again).
  */
@@ -10,8 +11,6 @@
 #include "common/log.h"
 #include "dm/dev/dev.h"
 #include "dm/hw/i440fx.h"
-
-#define DEV_I440FX_BDF 0x0000u /* 00:00.0 */
 
 static void i440fx_pam(void *opaque, uint32_t start, uint32_t size,
 		       enum dm_op_mem_type mode)
@@ -55,6 +54,5 @@ int dev_i440fx_create(struct dm *dm, struct dm_dev *dev,
 	if (!s)
 		return -ENOMEM;
 	i440fx_init(s, &i440fx_dev_cb, dev);
-	return dm_map_range(dm, dev, DM_OP_RANGE_PCI, DEV_I440FX_BDF,
-			    DEV_I440FX_BDF, 0);
+	return dm_dev_claim(dm, dev, MACHINE_I440FX, 0);
 }

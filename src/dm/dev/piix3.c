@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Adapter for the PIIX3 ISA bridge (hw/piix3.c): PCI 00:01.0, whose PIRQ
+ * Adapter for the PIIX3 ISA bridge (hw/piix3.c): PCI 00:01.0 (the machine
+ * table's), whose PIRQ
  * route registers become set_pci_link_route dm_ops (hv's PCI interrupt
  * links follow what the firmware programs).
  */
@@ -10,8 +11,6 @@
 #include "common/log.h"
 #include "dm/dev/dev.h"
 #include "dm/hw/piix3.h"
-
-#define DEV_PIIX3_BDF 0x0008u /* 00:01.0 */
 
 static void piix3_route(void *opaque, unsigned pirq, int irq)
 {
@@ -57,6 +56,5 @@ int dev_piix3_create(struct dm *dm, struct dm_dev *dev,
 	if (!s)
 		return -ENOMEM;
 	piix3_init(s, &piix3_dev_cb, dev);
-	return dm_map_range(dm, dev, DM_OP_RANGE_PCI, DEV_PIIX3_BDF,
-			    DEV_PIIX3_BDF, 0);
+	return dm_dev_claim(dm, dev, MACHINE_PIIX3, 0);
 }

@@ -31,11 +31,12 @@ int dev_reset_ctl_create(struct dm *dm, struct dm_dev *dev,
 			 const struct dev_opts *o)
 {
 	struct reset_ctl *s = dm_dev_alloc(dev, sizeof(*s), &rcr_dev_ops);
-	uint64_t port = o->has_port ? o->port : 0xcf9;
+	uint64_t port = o->has_port ? o->port
+				    : machine_port(MACHINE_RESET_CTL);
 
 	if (!s)
 		return -ENOMEM;
 	dev->base = port;
 	reset_ctl_init(s, &rcr_ops, dev);
-	return dm_map_range(dm, dev, DM_OP_RANGE_PORT, port, port, 0);
+	return dm_dev_claim(dm, dev, MACHINE_RESET_CTL, port);
 }

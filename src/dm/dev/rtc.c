@@ -47,12 +47,12 @@ int dev_rtc_create(struct dm *dm, struct dm_dev *dev,
 		   const struct dev_opts *o)
 {
 	struct mc146818 *s = dm_dev_alloc(dev, sizeof(*s), &rtc_dev_ops);
-	uint64_t port = o->has_port ? o->port : 0x70;
+	uint64_t port = o->has_port ? o->port : machine_port(MACHINE_RTC);
 
 	if (!s)
 		return -ENOMEM;
-	dev->irq = o->has_irq ? (unsigned)o->irq : 8;
+	dev->irq = o->has_irq ? (unsigned)o->irq : machine_irq(MACHINE_RTC, 0);
 	mc146818_init(s, &rtc_ops, dev, util_realtime_ns());
 	mc146818_set_mem_size(s, dm->mem.low_size, dm->mem.high_size);
-	return dm_map_range(dm, dev, DM_OP_RANGE_PORT, port, port + 1, 0);
+	return dm_dev_claim(dm, dev, MACHINE_RTC, port);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Adapter for the 16550A UART (hw/ns16550.c): eight ports (default 0x3F8,
- * IRQ 4), and with the "console" flag the console fd for its output and
+ * Adapter for the 16550A UART (hw/ns16550.c): eight ports (by default
+ * COM1's, from the machine table), and with the "console" flag the console fd for its output and
  * input. Without the flag its output goes nowhere.
  */
 #include <errno.h>
@@ -65,13 +65,11 @@ int dev_uart_create(struct dm *dm, struct dm_dev *dev,
 
 	if (!s)
 		return -ENOMEM;
-	dev->irq = o->has_irq ? (unsigned)o->irq : 4;
-	dev->base = o->has_port ? o->port : 0x3f8;
+	dev->irq = o->has_irq ? (unsigned)o->irq : machine_irq(MACHINE_UART, 0);
+	dev->base = o->has_port ? o->port : machine_port(MACHINE_UART);
 	ns16550_init(s, &uart_ops, dev);
 	/* Without "console" the UART's output goes nowhere. */
 	dev->console = o->console;
-	/* Writes need no answer: post them (the DM drains posted writes
-	 * before it serves any read, so the guest sees them in order). */
-	return dm_map_range(dm, dev, DM_OP_RANGE_PORT, dev->base,
-			    dev->base + 7, DM_OP_RANGE_POSTED_WRITES);
+	/* Writes posted, as the table says. */
+	return dm_dev_claim(dm, dev, MACHINE_UART, dev->base);
 }
