@@ -7,18 +7,15 @@
  * and drives the tests (tests/seccomp): every rule is exercised in both
  * directions, and every rule that is not rare must be seen in a real run.
  *
- * Header-only so that each program and the tests compile it with their own
- * libseccomp; include it only where <seccomp.h> is available.
+ * seccomp_table.c is compiled into each program and the tests (not into
+ * common_lib), each with its own libseccomp; include this header only
+ * where <seccomp.h> is available.
  */
 #ifndef SAFEPC_COMMON_SECCOMP_TABLE_H
 #define SAFEPC_COMMON_SECCOMP_TABLE_H
 
-#include <errno.h>
-#include <sched.h>
 #include <seccomp.h>
-#include <stdio.h>
-#include <sys/mman.h>
-#include <linux/futex.h>
+#include <stdint.h>
 
 /* The argument filter of one rule. */
 enum seccomp_rule_arg {
@@ -51,74 +48,38 @@ struct seccomp_rule_desc {
 	  .req = (request), .req_name = #request, .why = (why_),             \
 	  .rare = (rare_) }
 
+/* Which fds the ioctl rules of a table may name. */
+struct seccomp_table_fds {
+	int vm_fd;		/* the VM's fd, or -1: none */
+	const int *vcpu_fds;	/* one per vCPU */
+	unsigned nr_vcpu_fds;
+};
+
+/* How one program builds its filter from its table. */
+struct seccomp_table_filter {
+	uint32_t dflt;		/* action for anything not allowed */
+	int tsync;		/* 1: load it for every thread */
+	const struct seccomp_rule_desc *rules;
+	unsigned nr_rules;
+	/* The fds an ioctl rule is added for, once per fd (none there: the
+	 * rule adds nothing); NULL: the program holds no such fd, and a
+	 * table with an ioctl rule is refused (-EINVAL). */
+	const struct seccomp_table_fds *fds;
+	/* Rules that are not in the table (e.g. per-fd ones), or NULL;
+	 * called after the table's; 0 or -errno. */
+	int (*extra)(scmp_filter_ctx ctx, void *opaque);
+	void *opaque;
+};
+
 /*
- * seccomp_table_rule_add - adds one rule to `ctx`. For the ioctl kinds `fd`
- * is the fd the request is allowed on (the caller adds one rule per fd).
- * Returns 0 or -errno (libseccomp's).
+ * seccomp_table_apply - builds the filter `f` describes (every rule of its
+ * table, then f->extra's), refusing foreign architectures, and loads it.
+ * Logs the rule that failed. Returns 0 or -errno.
  */
-static inline int seccomp_table_rule_add(scmp_filter_ctx ctx,
-					 const struct seccomp_rule_desc *r,
-					 int fd)
-{
-	switch (r->arg) {
-	case SECCOMP_ARG_ANY:
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, r->nr, 0);
-	case SECCOMP_ARG_NO_EXEC:
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, r->nr, 1,
-					SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC,
-						0));
-	case SECCOMP_ARG_ANON_NO_EXEC:
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, r->nr, 2,
-					SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC,
-						0),
-					SCMP_A3(SCMP_CMP_MASKED_EQ,
-						MAP_ANONYMOUS, MAP_ANONYMOUS));
-	case SECCOMP_ARG_THREAD:
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, r->nr, 1,
-					SCMP_A0(SCMP_CMP_MASKED_EQ,
-						CLONE_THREAD, CLONE_THREAD));
-	case SECCOMP_ARG_FUTEX_WAKE:
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, r->nr, 1,
-					SCMP_A1(SCMP_CMP_EQ, FUTEX_WAKE));
-	case SECCOMP_ARG_IOCTL_VCPU:
-	case SECCOMP_ARG_IOCTL_VM:
-		if (fd < 0)
-			return -EBADF;
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, r->nr, 2,
-					SCMP_A0(SCMP_CMP_EQ,
-						(scmp_datum_t)fd),
-					SCMP_A1(SCMP_CMP_EQ,
-						(scmp_datum_t)r->req));
-	case SECCOMP_ARG_ENOSYS:
-		return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), r->nr, 0);
-	}
-	return -EINVAL;
-}
+int seccomp_table_apply(const struct seccomp_table_filter *f);
 
 /* seccomp_table_filter_str - the argument filter in words. */
-static inline const char *
-seccomp_table_filter_str(const struct seccomp_rule_desc *r)
-{
-	switch (r->arg) {
-	case SECCOMP_ARG_ANY:
-		return "any arguments";
-	case SECCOMP_ARG_NO_EXEC:
-		return "prot without PROT_EXEC";
-	case SECCOMP_ARG_ANON_NO_EXEC:
-		return "MAP_ANONYMOUS, prot without PROT_EXEC";
-	case SECCOMP_ARG_THREAD:
-		return "flags with CLONE_THREAD";
-	case SECCOMP_ARG_FUTEX_WAKE:
-		return "op FUTEX_WAKE only";
-	case SECCOMP_ARG_IOCTL_VCPU:
-		return "on a vCPU fd of this VM only";
-	case SECCOMP_ARG_IOCTL_VM:
-		return "on this VM's fd only";
-	case SECCOMP_ARG_ENOSYS:
-		return "always fails with ENOSYS (not killed)";
-	}
-	return "?";
-}
+const char *seccomp_table_filter_str(const struct seccomp_rule_desc *r);
 
 /*
  * seccomp_table_print - prints an allowlist, one rule a line:
@@ -126,26 +87,7 @@ seccomp_table_filter_str(const struct seccomp_rule_desc *r)
  * where NAME is the syscall, or ioctl(REQUEST) for an ioctl rule. Lines
  * starting with '#' are comments. Returns 0, or 1 if stdout failed.
  */
-static inline int seccomp_table_print(const char *prog, const char *dflt,
-				      const struct seccomp_rule_desc *rules,
-				      unsigned nr)
-{
-	unsigned i;
-
-	printf("# %s seccomp allowlist (libseccomp); anything else: %s\n",
-	       prog, dflt);
-	printf("# syscall\tfilter\twhen\twhy\n");
-	for (i = 0; i < nr; i++) {
-		const struct seccomp_rule_desc *r = &rules[i];
-
-		if (r->req_name)
-			printf("%s(%s)", r->name, r->req_name);
-		else
-			printf("%s", r->name);
-		printf("\t%s\t%s\t%s\n", seccomp_table_filter_str(r),
-		       r->rare ? "rare" : "always", r->why);
-	}
-	return fflush(stdout) != 0 || ferror(stdout);
-}
+int seccomp_table_print(const char *prog, const char *dflt,
+			const struct seccomp_rule_desc *rules, unsigned nr);
 
 #endif

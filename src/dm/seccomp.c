@@ -64,8 +64,9 @@ const unsigned dm_seccomp_nr_rules = ARRAY_SIZE(dm_seccomp_rules);
  * pwrite64, pwritev and fdatasync on writable ones. (A read-only
  * image fd is also opened O_RDONLY by the monitor.)
  */
-static int dm_seccomp_disk_rules(struct dm *dm, scmp_filter_ctx ctx)
+static int dm_seccomp_disk_rules(scmp_filter_ctx ctx, void *opaque)
 {
+	const struct dm *dm = opaque;
 	unsigned k;
 	int r = 0;
 
@@ -96,37 +97,16 @@ static int dm_seccomp_disk_rules(struct dm *dm, scmp_filter_ctx ctx)
 
 int dm_seccomp_apply(struct dm *dm)
 {
-	scmp_filter_ctx ctx;
-	unsigned i;
-	int r;
+	const struct seccomp_table_filter f = {
+		.dflt = dm->seccomp_log ? SCMP_ACT_LOG : SCMP_ACT_KILL_PROCESS,
+		.rules = dm_seccomp_rules,
+		.nr_rules = dm_seccomp_nr_rules,
+		.fds = NULL, /* a DM holds no fd an ioctl rule could name */
+		.extra = dm_seccomp_disk_rules,
+		.opaque = dm,
+	};
 
-	ctx = seccomp_init(dm->seccomp_log ? SCMP_ACT_LOG
-					   : SCMP_ACT_KILL_PROCESS);
-	if (!ctx)
-		return -ENOMEM;
-	/* i386 and x32 syscalls are never legitimate, even when logging. */
-	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
-			     SCMP_ACT_KILL_PROCESS);
-	for (i = 0; i < dm_seccomp_nr_rules && !r; i++) {
-		const struct seccomp_rule_desc *rule = &dm_seccomp_rules[i];
-
-		/* A DM holds no fd an ioctl rule could name. */
-		r = rule->arg == SECCOMP_ARG_IOCTL_VCPU ||
-				    rule->arg == SECCOMP_ARG_IOCTL_VM
-			    ? -EINVAL
-			    : seccomp_table_rule_add(ctx, rule, -1);
-		if (r)
-			log_err("seccomp: rule %s: %s", rule->name,
-				strerror(-r));
-	}
-	if (!r)
-		r = dm_seccomp_disk_rules(dm, ctx);
-	if (!r)
-		r = seccomp_load(ctx);
-	if (r)
-		log_err("seccomp: %s", strerror(-r));
-	seccomp_release(ctx);
-	return r;
+	return seccomp_table_apply(&f);
 }
 
 int dm_seccomp_print(void)

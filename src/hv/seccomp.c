@@ -109,63 +109,31 @@ const struct seccomp_rule_desc hv_seccomp_rules[] = {
 };
 const unsigned hv_seccomp_nr_rules = ARRAY_SIZE(hv_seccomp_rules);
 
-/* Adds rule `r`, once per fd it applies to. */
-static int hv_seccomp_add(scmp_filter_ctx ctx, const struct hv_vm *vm,
-			  const struct seccomp_rule_desc *r)
-{
-	unsigned i;
-	int err;
-
-	/* The soft CPU has no KVM fds: no ioctl at all is allowed then. */
-	if ((r->arg == SECCOMP_ARG_IOCTL_VCPU ||
-	     r->arg == SECCOMP_ARG_IOCTL_VM) &&
-	    vm->accel && strcmp(vm->accel->name, "kvm"))
-		return 0;
-	switch (r->arg) {
-	case SECCOMP_ARG_IOCTL_VCPU:
-		for (i = 0; i < vm->nr_vcpus; i++) {
-			err = seccomp_table_rule_add(ctx, r, vm->vcpus[i].fd);
-			if (err)
-				return err;
-		}
-		return 0;
-	case SECCOMP_ARG_IOCTL_VM:
-		return seccomp_table_rule_add(ctx, r, vm->vm_fd);
-	default:
-		return seccomp_table_rule_add(ctx, r, -1);
-	}
-}
-
 int hv_seccomp_apply(struct hv_vm *vm)
 {
-	scmp_filter_ctx ctx;
+	struct seccomp_table_fds fds = { .vm_fd = -1 };
+	int vcpu_fds[HV_MAX_VCPUS];
+	struct seccomp_table_filter f = {
+		.dflt = SCMP_ACT_KILL_PROCESS,
+		/* Every thread, not only this one: the soft CPU's timer
+		 * thread exists already (started with the vCPUs, in
+		 * hv_setup). */
+		.tsync = 1,
+		.rules = hv_seccomp_rules,
+		.nr_rules = hv_seccomp_nr_rules,
+		.fds = &fds,
+	};
 	unsigned i;
-	int r;
 
-	ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
-	if (!ctx)
-		return -ENOMEM;
-	/* i386 and x32 syscalls are never legitimate here. */
-	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
-			     SCMP_ACT_KILL_PROCESS);
-	/* Every thread, not only this one: the soft CPU's timer thread
-	 * exists already (started with the vCPUs, in hv_setup). */
-	if (!r)
-		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
-	for (i = 0; i < hv_seccomp_nr_rules && !r; i++) {
-		const struct seccomp_rule_desc *rule = &hv_seccomp_rules[i];
-
-		r = hv_seccomp_add(ctx, vm, rule);
-		if (r)
-			log_err("seccomp: rule %s: %s", rule->name,
-				strerror(-r));
+	/* The soft CPU has no KVM fds: no ioctl at all is allowed then. */
+	if (!vm->accel || !strcmp(vm->accel->name, "kvm")) {
+		for (i = 0; i < vm->nr_vcpus && i < HV_MAX_VCPUS; i++)
+			vcpu_fds[i] = vm->vcpus[i].fd;
+		fds.vm_fd = vm->vm_fd;
+		fds.vcpu_fds = vcpu_fds;
+		fds.nr_vcpu_fds = i;
 	}
-	if (!r)
-		r = seccomp_load(ctx);
-	if (r)
-		log_err("seccomp: %s", strerror(-r));
-	seccomp_release(ctx);
-	return r;
+	return seccomp_table_apply(&f);
 }
 
 int hv_seccomp_print(void)
