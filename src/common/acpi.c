@@ -6,6 +6,7 @@
  * ACPI 2.0 layout every OS since 2000 reads).
  */
 #include "common/acpi.h"
+#include "common/machine.h"
 
 #include <errno.h>
 #include <string.h>
@@ -397,9 +398,10 @@ void acpi_config_default(struct acpi_config *cfg, unsigned nr_vcpus,
 	cfg->ram_high = ram_high;
 	cfg->ioapic_addr = ACPI_IOAPIC_ADDR;
 	cfg->ioapic_id = 0;
-	cfg->pm_base = ACPI_PM_BASE_DEFAULT;
-	cfg->sci_irq = ACPI_SCI_IRQ_DEFAULT;
-	cfg->reset_port = ACPI_RESET_PORT;
+	/* Where the DM's acpi_pm and reset_ctl are (the machine table). */
+	cfg->pm_base = machine_port(MACHINE_ACPI_PM);
+	cfg->sci_irq = (uint8_t)machine_irq(MACHINE_ACPI_PM, 0);
+	cfg->reset_port = machine_port(MACHINE_RESET_CTL);
 	cfg->reset_value = ACPI_RESET_VALUE;
 	cfg->pci_slots = 0xffffffffu;
 	/* Round up to 1 MiB so the window starts on a BAR-friendly line. */

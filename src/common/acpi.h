@@ -23,7 +23,9 @@
  * (APIC IDs 0..n-1), one IOAPIC (GSI 0-23), the PIIX4-style PM1a block and
  * PM timer at pm_base, the reset register at 0xCF9, four PCI interrupt
  * links LNKA-D steered by the PIIX3's PIRQRC registers, and the ISA devices
- * COM1, RTC and the keyboard controller.
+ * COM1, RTC and the keyboard controller. Their ports, IRQs and PCI
+ * addresses come from the machine table (machine.h), which the DMs claim
+ * from too.
  */
 #ifndef SAFEPC_COMMON_ACPI_H
 #define SAFEPC_COMMON_ACPI_H
@@ -34,9 +36,6 @@
 #define ACPI_LAPIC_ADDR 0xfee00000u
 #define ACPI_IOAPIC_ADDR 0xfec00000u
 #define ACPI_IOAPIC_PINS 24u
-#define ACPI_PM_BASE_DEFAULT 0x600u
-#define ACPI_SCI_IRQ_DEFAULT 9u
-#define ACPI_RESET_PORT 0xcf9u
 #define ACPI_RESET_VALUE 0x06u /* SYS_RST | RST_CPU */
 #define ACPI_MAX_VCPUS 255u    /* MADT type-0 entries carry 8-bit APIC IDs */
 
@@ -109,7 +108,8 @@ struct acpi_tables {
 /*
  * Fills `cfg` with safepc's platform for `nr_vcpus` vCPUs and the RAM split
  * `ram_low`/`ram_high` (guestmem_layout()'s): IOAPIC id 0 at 0xFEC00000,
- * PM block at 0x600, SCI on IRQ 9, reset register 0xCF9/6, _PRT for every
+ * the PM block, its SCI and the reset register (value 6) where the machine
+ * table (machine.h) puts the acpi_pm and reset_ctl devices, _PRT for every
  * bus-0 slot, and the PCI memory window from the end of low RAM (never
  * below 1 MiB) up to the IOAPIC.
  */

@@ -25,6 +25,7 @@
 
 #include "common/acpi.h"
 #include "common/acpi_aml.h"
+#include "common/machine.h"
 
 #define DSDT_ISA_PATH "\\_SB.PCI0.ISA"
 #define DSDT_PIRQ_DISABLE 0x80u
@@ -149,7 +150,7 @@ static void dsdt_pci_crs(struct acpi_aml *a, const struct acpi_config *cfg)
 	acpi_res_bus(&r, 0, 0xff);
 	acpi_res_io(&r, 0xcf8, 0xcf8, 1, 8); /* the bridge's own ports */
 	acpi_res_word_io(&r, 0x0000, 0x0cf7);
-	acpi_res_word_io(&r, 0x0d00, 0xffff);
+	acpi_res_word_io(&r, MACHINE_PCI_IO_FIRST, MACHINE_PCI_IO_LAST);
 	acpi_res_dword_mem(&r, 0xa0000, 0xbffff, 1); /* legacy VGA */
 	acpi_res_dword_mem(&r, cfg->pci_mem_base, cfg->pci_mem_end, 0);
 	acpi_res_end(&r);
@@ -189,6 +190,25 @@ static void dsdt_prt(struct acpi_aml *a, const struct acpi_config *cfg)
 }
 
 /* An ISA device with a fixed _HID and _CRS. */
+/* Adds the fixed port ranges of machine device `id` to `r`, and its
+ * first ISA IRQ when `irq` (a device's others are other functions). */
+static void dsdt_machine_res(struct acpi_res *r, enum machine_dev_id id,
+			     int irq)
+{
+	const struct machine_dev *m = &machine_devs[id];
+	unsigned i;
+
+	for (i = 0; i < m->nr_ranges; i++)
+		if (m->ranges[i].type == DM_OP_RANGE_PORT &&
+		    !(m->ranges[i].flags & MACHINE_RANGE_BAR))
+			acpi_res_io(r, (uint16_t)m->ranges[i].first,
+				    (uint16_t)m->ranges[i].first, 1,
+				    (uint8_t)(m->ranges[i].last -
+					      m->ranges[i].first + 1));
+	if (irq && m->nr_irqs)
+		acpi_res_irq_noflags(r, m->irqs[0]);
+}
+
 static void dsdt_isa_dev(struct acpi_aml *a, const char *name,
 			 const char *hid, int uid, const struct acpi_res *r)
 {
@@ -208,27 +228,27 @@ static void dsdt_isa(struct acpi_aml *a)
 	struct acpi_res r;
 
 	acpi_aml_device(a, "ISA");
-	acpi_aml_name_int(a, "_ADR", 0x00010000); /* device 1, function 0 */
+	/* _ADR: device << 16 | function (00:01.0) */
+	acpi_aml_name_int(a, "_ADR",
+			  (uint64_t)(machine_devs[MACHINE_PIIX3].bdf >> 3) << 16 |
+				  (machine_devs[MACHINE_PIIX3].bdf & 7));
 	acpi_aml_op_region(a, "P40C", AML_REGION_PCI_CONFIG, 0x60, 4);
 	acpi_aml_field(a, "P40C", AML_FIELD_BYTE_ACC | AML_FIELD_PRESERVE, prq,
 		       bits, 4);
 
+	/* The keyboard's IRQ 1 (IRQ 12 is the mouse's, not described). */
 	acpi_res_init(&r);
-	acpi_res_io(&r, 0x60, 0x60, 1, 1);
-	acpi_res_io(&r, 0x64, 0x64, 1, 1);
-	acpi_res_irq_noflags(&r, 1);
+	dsdt_machine_res(&r, MACHINE_I8042, 1);
 	acpi_res_end(&r);
 	dsdt_isa_dev(a, "KBD", "PNP0303", -1, &r);
 
 	acpi_res_init(&r);
-	acpi_res_io(&r, 0x3f8, 0x3f8, 1, 8);
-	acpi_res_irq_noflags(&r, 4);
+	dsdt_machine_res(&r, MACHINE_UART, 1);
 	acpi_res_end(&r);
 	dsdt_isa_dev(a, "COM1", "PNP0501", 1, &r);
 
 	acpi_res_init(&r);
-	acpi_res_io(&r, 0x70, 0x70, 1, 2);
-	acpi_res_irq_noflags(&r, 8);
+	dsdt_machine_res(&r, MACHINE_RTC, 1);
 	acpi_res_end(&r);
 	dsdt_isa_dev(a, "RTC", "PNP0B00", -1, &r);
 

@@ -26,7 +26,7 @@
 
 #include <stdint.h>
 
-#define ACPI_PM_BASE 0x600u
+/* The base is the machine table's (common/machine.h); 64-byte aligned. */
 #define ACPI_PM_IOSIZE 0x40u
 
 #define ACPI_PM_STS 0x00u
