@@ -28,8 +28,8 @@
  *                                        ; gid (below 2^32-1), kind, its
  *                                        ; cgroup's name
  *           / "fd" sp tag sp dec sp word15 sp ( "r" / "w" / "rw" )
- *                                        ; fd number 0-63, its kind, its
- *                                        ; access
+ *                                        ; fd number 0 - STATEFILE_MAX_FDS-1,
+ *                                        ; its kind, its access
  *           / "seccomp-action" sp tag sp ( "log" / "kill" )
  *           / "limit" sp tag sp ( "nofile" / "nproc" / "fsize" ) sp dec
  *           / "cgroup" sp tag sp ( "pids.max" / "memory.max" /
@@ -55,13 +55,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "jail/jail.h"
 #include "proto/fds.h"
 #include "toolstack/domcfg.h"
 
 #define STATEFILE_MAX_TEXT 65536
 #define STATEFILE_MAX_LINE 512
 #define STATEFILE_MAX_PROCS (1 + LAUNCH_HV_MAX_DMS)
-#define STATEFILE_MAX_FDS 64
+#define STATEFILE_MAX_FDS JAIL_MAX_FDS /* what a jail passes */
 #define STATEFILE_MAX_VCPUS 4096
 
 /* access of an fd */

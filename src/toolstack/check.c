@@ -29,161 +29,74 @@
 
 #include "common/util.h"
 #include "jail/jail.h"
+#include "proto/statefile.h"
 #include "toolstack/check.h"
 #include "toolstack/check_priv.h"
 #include "toolstack/domcfg.h"
 #include "toolstack/launch.h"
 
-/* The state file's names of the recorded rlimits, as CHECK_LIM_*. */
-static const char *const check_lim_names[] = { "nofile", "nproc", "fsize" };
-
 /* ---- the state file --------------------------------------------------- */
 
-static struct check_proc *check_find_tag(struct check_domain *d,
-					 const char *tag)
-{
-	unsigned i;
-
-	for (i = 0; i < d->nr_procs; i++)
-		if (!strcmp(d->procs[i].tag, tag))
-			return &d->procs[i];
-	return NULL;
-}
-
-/* A token that is a safe name: bounded, printable, no '/' abuse needed. */
-static int check_name_ok(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (!n || n >= max)
-		return 0;
-	for (; *s; s++)
-		if (!isgraph((unsigned char)*s))
-			return 0;
-	return 1;
-}
+/* The state file (proto/statefile.h) holds what a check_domain needs. */
+_Static_assert(STATEFILE_MAX_PROCS <= CHECK_MAX_PROCS &&
+		       STATEFILE_MAX_FDS <= JAIL_MAX_FDS &&
+		       (int)STATEFILE_NR_LIM == (int)CHECK_NR_LIM &&
+		       (int)STATEFILE_LIM_NOFILE == (int)CHECK_LIM_NOFILE &&
+		       (int)STATEFILE_LIM_NPROC == (int)CHECK_LIM_NPROC &&
+		       (int)STATEFILE_LIM_FSIZE == (int)CHECK_LIM_FSIZE &&
+		       (int)STATEFILE_NR_CG == (int)CHECK_NR_CG &&
+		       (int)STATEFILE_CG_PIDS == (int)CHECK_CG_PIDS &&
+		       (int)STATEFILE_CG_MEMORY == (int)CHECK_CG_MEMORY &&
+		       (int)STATEFILE_CG_CPU == (int)CHECK_CG_CPU &&
+		       STATEFILE_ACC_R == CHECK_ACC_R &&
+		       STATEFILE_ACC_W == CHECK_ACC_W,
+	       "the state file's limits fit check's tables");
 
 /*
- * One line of the state file (format: launch.c, launch_spawn). Every
- * number is range-checked and every name must be a bounded, printable
- * token; a cgroup name may not climb out of the domain's directory.
- * Returns 0 or -EINVAL.
+ * Takes the expected values of d from a parsed state file (statefile_parse
+ * checked every field: bounded printable names, numbers in range, cgroup
+ * names that cannot climb out of the domain's directory).
  */
-static int check_parse_line(struct check_domain *d, char *line)
+static void check_take_state(struct check_domain *d,
+			     const struct statefile *sf)
 {
-	char *t[8];
-	unsigned n = check_split(line, t, 7), i;
-	struct check_proc *p;
-	uint64_t v, v2, v3;
+	unsigned i, j;
 
-	if (n == 0)
-		return 0;
-	if (!strcmp(t[0], "name") && n == 2) {
-		if (!check_name_ok(t[1], sizeof(d->name)))
-			return -EINVAL;
-		snprintf(d->name, sizeof(d->name), "%s", t[1]);
-	} else if (!strcmp(t[0], "monitor") && n == 2) {
-		if (check_u64(t[1], 10, &v) || v < 1 || v > INT_MAX)
-			return -EINVAL;
-		d->monitor = (pid_t)v;
-	} else if (!strcmp(t[0], "cgroup-version") && n == 2) {
-		if (check_u64(t[1], 10, &v) || (v != 1 && v != 2))
-			return -EINVAL;
-		d->cgroup_version = (int)v;
-	} else if (!strcmp(t[0], "vcpus") && n == 2) {
-		if (check_u64(t[1], 10, &v) || v < 1 || v > 4096)
-			return -EINVAL;
-		d->vcpus = (unsigned)v;
-	} else if (!strcmp(t[0], "placement") && n == 2) {
-		if (strcmp(t[1], domcfg_placement_name(DOMCFG_PLACEMENT_SPLIT)) &&
-		    strcmp(t[1], domcfg_placement_name(DOMCFG_PLACEMENT_SINGLE)))
-			return -EINVAL;
-		snprintf(d->placement, sizeof(d->placement), "%s", t[1]);
-	} else if (!strcmp(t[0], "accel") && n == 2) {
-		if (strcmp(t[1], domcfg_accel_name(DOMCFG_ACCEL_KVM)) &&
-		    strcmp(t[1], domcfg_accel_name(DOMCFG_ACCEL_SOFT)))
-			return -EINVAL;
-		snprintf(d->accel, sizeof(d->accel), "%s", t[1]);
-	} else if (!strcmp(t[0], "seccomp-action") && n == 3) {
-		struct check_proc *sp = check_find_tag(d, t[1]);
+	snprintf(d->name, sizeof(d->name), "%s", sf->name);
+	d->monitor = (pid_t)sf->monitor;
+	d->cgroup_version = sf->cgroup_version;
+	d->vcpus = sf->vcpus;
+	if (sf->has_placement)
+		snprintf(d->placement, sizeof(d->placement), "%s",
+			 domcfg_placement_name(sf->placement));
+	if (sf->has_accel)
+		snprintf(d->accel, sizeof(d->accel), "%s",
+			 domcfg_accel_name(sf->accel));
+	d->weaken = sf->weaken;
+	d->nr_procs = sf->nr_procs;
+	for (i = 0; i < sf->nr_procs; i++) {
+		const struct statefile_proc *s = &sf->procs[i];
+		struct check_proc *p = &d->procs[i];
 
-		if (!sp || (strcmp(t[2], "log") && strcmp(t[2], "kill")))
-			return -EINVAL;
-		sp->seccomp_log = !strcmp(t[2], "log");
-	} else if (!strcmp(t[0], "weaken") && n == 2) {
-		for (i = 0; domcfg_weaken_names[i]; i++)
-			if (!strcmp(t[1], domcfg_weaken_names[i]))
-				break;
-		if (!domcfg_weaken_names[i] || i >= 32)
-			return -EINVAL;
-		d->weaken |= 1u << i;
-	} else if (!strcmp(t[0], "proc") && n == 7) {
-		if (d->nr_procs >= CHECK_MAX_PROCS ||
-		    !check_name_ok(t[1], sizeof(p->tag)) ||
-		    check_find_tag(d, t[1]) || check_u64(t[2], 10, &v) ||
-		    v < 2 || v > INT_MAX || check_u64(t[3], 10, &v2) ||
-		    v2 >= UINT32_MAX || check_u64(t[4], 10, &v3) ||
-		    v3 >= UINT32_MAX || (strcmp(t[5], "hv") && strcmp(t[5], "dm")) ||
-		    !check_name_ok(t[6], sizeof(p->cg)) || strchr(t[6], '/') ||
-		    t[6][0] == '.')
-			return -EINVAL;
-		p = &d->procs[d->nr_procs++];
-		snprintf(p->tag, sizeof(p->tag), "%s", t[1]);
-		p->pid = (pid_t)v;
-		p->uid = (uid_t)v2;
-		p->gid = (gid_t)v3;
-		p->is_hv = !strcmp(t[5], "hv");
-		snprintf(p->cg, sizeof(p->cg), "%s", t[6]);
-	} else if (!strcmp(t[0], "fd") && n == 5) {
-		struct check_fd *f;
-
-		p = check_find_tag(d, t[1]);
-		if (!p || p->nr_fds >= JAIL_MAX_FDS ||
-		    check_u64(t[2], 10, &v) || v >= JAIL_MAX_FDS ||
-		    !check_name_ok(t[3], sizeof(f->kind)))
-			return -EINVAL;
-		for (i = 0; i < p->nr_fds; i++)
-			if (p->fds[i].num == v)
-				return -EINVAL;
-		f = &p->fds[p->nr_fds++];
-		f->num = (unsigned)v;
-		snprintf(f->kind, sizeof(f->kind), "%s", t[3]);
-		if (!strcmp(t[4], "r"))
-			f->access = CHECK_ACC_R;
-		else if (!strcmp(t[4], "w"))
-			f->access = CHECK_ACC_W;
-		else if (!strcmp(t[4], "rw"))
-			f->access = CHECK_ACC_R | CHECK_ACC_W;
-		else
-			return -EINVAL;
-	} else if (!strcmp(t[0], "limit") && n == 4) {
-		p = check_find_tag(d, t[1]);
-		for (i = 0; i < CHECK_NR_LIM; i++)
-			if (!strcmp(t[2], check_lim_names[i]))
-				break;
-		if (!p || i == CHECK_NR_LIM || check_u64(t[3], 10, &v))
-			return -EINVAL;
-		p->lim[i] = v;
-		p->have_lim |= 1u << i;
-	} else if (!strcmp(t[0], "cgroup") && n == 4) {
-		p = check_find_tag(d, t[1]);
-		for (i = 0; i < CHECK_NR_CG; i++)
-			if (!strcmp(t[2], check_cg_names[i]))
-				break;
-		if (!p || i == CHECK_NR_CG || check_u64(t[3], 10, &v))
-			return -EINVAL;
-		p->cgv[i] = v;
-		p->have_cg |= 1u << i;
-	} else if (!strcmp(t[0], "name") || !strcmp(t[0], "monitor") ||
-		   !strcmp(t[0], "cgroup-version") || !strcmp(t[0], "vcpus") ||
-		   !strcmp(t[0], "placement") || !strcmp(t[0], "accel") ||
-		   !strcmp(t[0], "weaken") || !strcmp(t[0], "proc") ||
-		   !strcmp(t[0], "fd") || !strcmp(t[0], "limit") ||
-		   !strcmp(t[0], "cgroup")) {
-		return -EINVAL; /* a known line with the wrong field count */
+		snprintf(p->tag, sizeof(p->tag), "%s", s->tag);
+		p->pid = (pid_t)s->pid;
+		p->uid = (uid_t)s->uid;
+		p->gid = (gid_t)s->gid;
+		p->is_hv = s->is_hv;
+		snprintf(p->cg, sizeof(p->cg), "%s", s->cg);
+		p->nr_fds = s->nr_fds;
+		for (j = 0; j < s->nr_fds; j++) {
+			p->fds[j].num = s->fds[j].num;
+			snprintf(p->fds[j].kind, sizeof(p->fds[j].kind), "%s",
+				 s->fds[j].kind);
+			p->fds[j].access = s->fds[j].access;
+		}
+		p->seccomp_log = s->seccomp == STATEFILE_SECCOMP_LOG;
+		memcpy(p->lim, s->lim, sizeof(p->lim));
+		p->have_lim = s->have_lim;
+		memcpy(p->cgv, s->cgv, sizeof(p->cgv));
+		p->have_cg = s->have_cg;
 	}
-	/* Unknown keywords are left for newer versions of this command. */
-	return 0;
 }
 
 /*
@@ -195,10 +108,11 @@ static int check_parse_line(struct check_domain *d, char *line)
 static int check_load_state(unsigned domid, struct check_domain *d,
 			    char *err, size_t errlen)
 {
-	char path[96], *buf, *line, *next;
+	char path[96], why[200], *buf;
+	struct statefile *sf;
 	struct stat st;
 	ssize_t len;
-	unsigned lineno = 0, i;
+	unsigned i;
 	int fd, r;
 
 	memset(d, 0, sizeof(*d));
@@ -231,29 +145,21 @@ static int check_load_state(unsigned domid, struct check_domain *d,
 		free(buf);
 		return (int)len;
 	}
-	if (memchr(buf, 0, (size_t)len)) {
-		snprintf(err, errlen, "%s: contains a NUL byte", path);
+	sf = malloc(sizeof(*sf));
+	if (!sf) {
+		snprintf(err, errlen, "out of memory");
 		free(buf);
-		return -EINVAL;
+		return -ENOMEM;
 	}
-	for (line = buf; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = 0;
-		lineno++;
-		if (strlen(line) > 512 || check_parse_line(d, line)) {
-			snprintf(err, errlen, "%s: line %u: malformed", path,
-				 lineno);
-			free(buf);
-			return -EINVAL;
-		}
-	}
+	r = statefile_parse(buf, (size_t)len, sf, why, sizeof(why));
 	free(buf);
-	if (!d->name[0] || !d->monitor || !d->nr_procs) {
-		snprintf(err, errlen, "%s: incomplete (no name, monitor or "
-			 "process)", path);
-		return -EINVAL;
+	if (r) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		free(sf);
+		return r;
 	}
+	check_take_state(d, sf);
+	free(sf);
 	for (i = 0; i < d->nr_procs; i++) {
 		d->procs[i].weaken = d->weaken;
 		d->procs[i].accel_soft = !strcmp(d->accel, "soft");

@@ -253,24 +253,12 @@ static const char *const launch_dm_fd_kinds[LAUNCH_FIXED_FDS] = {
 	[LAUNCH_DM_FD_CONSOLE] = "console",
 };
 
-/* Appends one line to the domain's state text (bounded). */
-static void launch_state(struct launch_domain *d, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void launch_state(struct launch_domain *d, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (d->state_len >= sizeof(d->state))
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(d->state + d->state_len, sizeof(d->state) - d->state_len,
-		      fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		d->state_len += (size_t)n;
-}
+/* The state file (proto/statefile.h) records every process and fd. */
+_Static_assert(1 + LAUNCH_MAX_DMS <= STATEFILE_MAX_PROCS &&
+		       JAIL_MAX_FDS <= STATEFILE_MAX_FDS &&
+		       sizeof(((struct launch_proc *)0)->tag) <=
+			       sizeof(((struct statefile_proc *)0)->tag),
+	       "the state file holds every process of a domain");
 
 _Static_assert(JAIL_MAX_FDS <= 64, "launch_spawn's ro_fds is a 64-bit mask");
 _Static_assert(DOMCFG_MAX_MODULES <= LAUNCH_HV_MAX_MODULES &&
@@ -290,6 +278,7 @@ static int launch_spawn(struct launch_domain *d, struct launch_proc *p,
 			const char *const *fd_kinds, uint64_t ro_fds, char *err,
 			size_t errlen)
 {
+	struct statefile_proc *sp;
 	struct cgroup_set set;
 	unsigned i;
 	int r, logp[2];
@@ -323,8 +312,12 @@ static int launch_spawn(struct launch_domain *d, struct launch_proc *p,
 		return r;
 	p->uid = spec->uid;
 	p->exited = 0;
-	launch_state(d, "proc %s %d %u %u %s %s\n", p->tag, (int)p->pid,
-		     (unsigned)spec->uid, (unsigned)spec->gid, kind, cg);
+	sp = statefile_add_proc(&d->state, p->tag, (int)p->pid, spec->uid,
+				spec->gid, !strcmp(kind, "hv"), cg);
+	if (!sp) {
+		snprintf(err, errlen, "%s: no room in the state file", p->tag);
+		return -ENOSPC;
+	}
 	for (i = 0; i < (unsigned)spec->nr_fds; i++) {
 		const char *k = i < LAUNCH_FIXED_FDS && fd_kinds[i] ? fd_kinds[i]
 								   : NULL;
@@ -342,23 +335,30 @@ static int launch_spawn(struct launch_domain *d, struct launch_proc *p,
 					       LAUNCH_HV_FDS_PER_DM];
 		if (!k && i >= LAUNCH_DM_FD_FIRST_EXTRA)
 			k = "disk";
-		launch_state(d, "fd %s %u %s %s\n", p->tag, i, k ? k : "other",
-			     (ro_fds & (1ull << i)) ||
-					     (fcntl(spec->fds[i], F_GETFL) &
-					      O_ACCMODE) == O_RDONLY
-				     ? "r"
-				     : "rw");
+		r = statefile_add_fd(sp, i, k ? k : "other",
+				     (ro_fds & (1ull << i)) ||
+						     (fcntl(spec->fds[i],
+							    F_GETFL) &
+						      O_ACCMODE) == O_RDONLY
+					     ? STATEFILE_ACC_R
+					     : STATEFILE_ACC_R |
+						       STATEFILE_ACC_W);
+		if (r) {
+			snprintf(err, errlen, "%s: fd %u: no room in the "
+				 "state file", p->tag, i);
+			return r;
+		}
 	}
 	if (!strcmp(kind, "dm") && d->cfg->dm_seccomp == DOMCFG_SECCOMP_LOG)
-		launch_state(d, "seccomp-action %s log\n", p->tag);
-	launch_state(d, "limit %s nofile %lu\nlimit %s nproc %lu\n"
-		     "limit %s fsize %lu\n", p->tag, spec->nofile, p->tag,
-		     spec->nproc, p->tag, spec->fsize);
-	launch_state(d, "cgroup %s pids.max %llu\ncgroup %s memory.max %llu\n"
-		     "cgroup %s cpu.weight %u\n", p->tag,
-		     (unsigned long long)lim->pids_max, p->tag,
-		     (unsigned long long)lim->memory_max, p->tag,
-		     lim->cpu_weight);
+		sp->seccomp = STATEFILE_SECCOMP_LOG;
+	sp->lim[STATEFILE_LIM_NOFILE] = spec->nofile;
+	sp->lim[STATEFILE_LIM_NPROC] = spec->nproc;
+	sp->lim[STATEFILE_LIM_FSIZE] = spec->fsize;
+	sp->have_lim = (1u << STATEFILE_NR_LIM) - 1;
+	sp->cgv[STATEFILE_CG_PIDS] = lim->pids_max;
+	sp->cgv[STATEFILE_CG_MEMORY] = lim->memory_max;
+	sp->cgv[STATEFILE_CG_CPU] = lim->cpu_weight;
+	sp->have_cg = (1u << STATEFILE_NR_CG) - 1;
 	return 0;
 }
 
@@ -534,8 +534,21 @@ static int launch_start_hv(struct launch_domain *d, struct launch_fds *f,
 		launch_arg(&a, "--dm");
 		launch_arg(&a, "%u,%s", i, d->dms[i].tag);
 		for (j = 0; j < plans[i].nr_grants; j++) {
+			struct grant g = plans[i].grants[j];
+			char text[GRANT_MAX_TEXT];
+
+			g.dm = i; /* the plan's index is the DM's */
+			if (grant_format(&g, text, sizeof(text)) < 0) {
+				snprintf(err, errlen, "%s: grant %u (%s) out "
+					 "of the grammar's limits",
+					 d->dms[i].tag, j,
+					 grant_kind_name(g.kind)
+						 ? grant_kind_name(g.kind)
+						 : "?");
+				return -EINVAL;
+			}
 			launch_arg(&a, "--grant");
-			launch_arg(&a, "%u,%s", i, plans[i].grants[j]);
+			launch_arg(&a, "%s", text);
 		}
 	}
 	for (i = 0; i < c->nr_modules; i++) {
@@ -678,18 +691,30 @@ static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
 /* Writes /run/safepc/dom/<id>/domain atomically. */
 static void launch_write_state(struct launch_domain *d)
 {
-	char path[96], tmp[104];
-	int fd;
+	char path[96], tmp[104], why[160], *text;
+	int fd, n;
 
+	text = malloc(STATEFILE_MAX_TEXT + 1);
+	if (!text)
+		return;
+	n = statefile_format(&d->state, text, STATEFILE_MAX_TEXT + 1, why,
+			     sizeof(why));
+	if (n < 0) {
+		/* A bug: `safepc check` then says the domain has no file. */
+		log_err("state file of domain %u: %s", d->domid, why);
+		free(text);
+		return;
+	}
 	snprintf(path, sizeof(path), LAUNCH_RUN_DIR "/dom/%u/domain",
 		 d->domid);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
-	if (util_write_all(fd, d->state, d->state_len) == 0)
-		rename(tmp, path);
-	close(fd);
+	if (fd >= 0) {
+		if (util_write_all(fd, text, (size_t)n) == 0)
+			rename(tmp, path);
+		close(fd);
+	}
+	free(text);
 }
 
 int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
@@ -700,17 +725,18 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 	int r = -EIO;
 
 	memset(&f, 0xff, sizeof(f)); /* every fd -1 */
-	d->state_len = 0;
-	launch_state(d, "name %s\nmonitor %d\ncgroup-version %d\nvcpus %u\n",
-		     d->cfg->name, (int)getpid(), cgroup_is_v2() ? 2 : 1,
-		     d->cfg->vcpus);
+	memset(&d->state, 0, sizeof(d->state));
+	snprintf(d->state.name, sizeof(d->state.name), "%s", d->cfg->name);
+	d->state.monitor = (int)getpid();
+	d->state.cgroup_version = cgroup_is_v2() ? 2 : 1;
+	d->state.vcpus = d->cfg->vcpus;
 	/* Which devices share a DM (`safepc check` and readers of the
-	 * state file; the proc lines below list the DMs themselves). */
-	launch_state(d, "placement %s\n",
-		     domcfg_placement_name(d->cfg->dm_placement));
+	 * state file; the proc lines list the DMs themselves). */
+	d->state.has_placement = true;
+	d->state.placement = d->cfg->dm_placement;
 	for (i = 0; domcfg_weaken_names[i]; i++)
 		if (d->cfg->jail_weaken & (1u << i))
-			launch_state(d, "weaken %s\n", domcfg_weaken_names[i]);
+			d->state.weaken |= 1u << i;
 	d->ctl_fd = d->console_fd = -1;
 	d->nr_logs = 0;
 	d->nr_dms = 0;
@@ -723,7 +749,8 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 	if (r)
 		goto fail;
 	/* `safepc check` expects KVM fds in hv by this line. */
-	launch_state(d, "accel %s\n", domcfg_accel_name(d->accel));
+	d->state.has_accel = true;
+	d->state.accel = d->accel;
 	r = launch_plan_build(d->cfg, plans, LAUNCH_MAX_DMS, &d->nr_dms, err,
 			      errlen);
 	if (r)

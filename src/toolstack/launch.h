@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "proto/fds.h"
+#include "proto/statefile.h"
 #include "toolstack/domcfg.h"
 #include "toolstack/logrelay.h"
 
@@ -59,8 +60,8 @@ struct launch_domain {
 	/* What this start resolved the config's accel to: DOMCFG_ACCEL_KVM
 	 * or DOMCFG_ACCEL_SOFT (DOMCFG_ACCEL_AUTO only before a start). */
 	enum domcfg_accel accel;
-	char state[8192]; /* the text of /run/safepc/dom/<id>/domain */
-	size_t state_len;
+	/* /run/safepc/dom/<id>/domain, written once every process runs */
+	struct statefile state;
 };
 
 /*

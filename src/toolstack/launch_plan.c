@@ -6,36 +6,29 @@
  * claims from. Nothing here opens or spawns anything.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "common/util.h"
+#include "proto/devspec.h"
 #include "proto/fds.h"
 #include "toolstack/launch_plan.h"
 
-/* Appends one grant line to `p`: 0, or -ENOSPC when the plan is full. */
-static int launch_plan_grant(struct launch_plan *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int launch_plan_grant(struct launch_plan *p, const char *fmt, ...)
+/* Appends one grant to `p`: 0, or -ENOSPC when the plan is full. */
+static int launch_plan_grant(struct launch_plan *p, enum grant_kind kind,
+			     uint64_t first, uint64_t last)
 {
-	va_list ap;
 	unsigned i;
-	int n;
 
-	if (p->nr_grants == LAUNCH_PLAN_MAX_GRANTS)
-		return -ENOSPC;
-	va_start(ap, fmt);
-	n = vsnprintf(p->grants[p->nr_grants], LAUNCH_PLAN_GRANT_LEN, fmt, ap);
-	va_end(ap);
-	if (n < 0 || n >= LAUNCH_PLAN_GRANT_LEN)
-		return -ENOSPC;
 	/* A right two devices need ("shutdown") is granted once. */
 	for (i = 0; i < p->nr_grants; i++)
-		if (!strcmp(p->grants[i], p->grants[p->nr_grants]))
+		if (p->grants[i].kind == kind && p->grants[i].first == first &&
+		    p->grants[i].last == last)
 			return 0;
-	p->nr_grants++;
+	if (p->nr_grants == LAUNCH_PLAN_MAX_GRANTS)
+		return -ENOSPC;
+	p->grants[p->nr_grants++] =
+		(struct grant){ .kind = kind, .first = first, .last = last };
 	return 0;
 }
 
@@ -52,8 +45,7 @@ static int launch_plan_dev_grants(struct launch_plan *p,
 	int r = 0;
 
 	if (m->bdf != MACHINE_NO_BDF)
-		r = launch_plan_grant(p, "pci,0x%x,0x%x", (unsigned)m->bdf,
-				      (unsigned)m->bdf);
+		r = launch_plan_grant(p, GRANT_PCI, m->bdf, m->bdf);
 	for (i = 0; !r && i < m->nr_ranges; i = j) {
 		const struct machine_range *g = &m->ranges[i];
 		uint64_t last = g->last;
@@ -65,74 +57,71 @@ static int launch_plan_dev_grants(struct launch_plan *p,
 				m->ranges[j].first == last + 1;
 		     j++)
 			last = m->ranges[j].last;
-		r = launch_plan_grant(p, "%s,0x%llx,0x%llx",
-				      g->type == DM_OP_RANGE_MMIO ? "mmio"
-								  : "pio",
-				      (unsigned long long)g->first,
-				      (unsigned long long)last);
+		r = launch_plan_grant(p,
+				      g->type == DM_OP_RANGE_MMIO ? GRANT_MMIO
+								  : GRANT_PIO,
+				      g->first, last);
 	}
 	for (i = 0; !r && i < m->nr_irqs; i++)
-		r = launch_plan_grant(p, "irq,%u", (unsigned)m->irqs[i]);
+		r = launch_plan_grant(p, GRANT_IRQ, m->irqs[i], m->irqs[i]);
 	if (!r && (m->rights & MACHINE_MAY_SHUTDOWN))
-		r = launch_plan_grant(p, "shutdown");
+		r = launch_plan_grant(p, GRANT_SHUTDOWN, 0, 0);
 	if (!r && (m->rights & MACHINE_MAY_ROUTE))
-		r = launch_plan_grant(p, "pirq");
+		r = launch_plan_grant(p, GRANT_PIRQ, 0, 0);
 	if (!r && (m->rights & MACHINE_MAY_PAM) && pam)
-		r = launch_plan_grant(p, "pam");
+		r = launch_plan_grant(p, GRANT_PAM, 0, 0);
 	return r;
 }
 
 /*
- * Writes the --dev spec of device `id` for config `c` into `buf`: the
- * name, and what is particular to this domain (the console, the boot
- * order, the drives). Everything else the DM takes from the same machine
- * table. Returns 0 or -ENAMETOOLONG.
+ * Writes the --dev spec of device `id` for config `c` into `buf`, with
+ * devspec_format (proto/devspec.h): the name, and what is particular to
+ * this domain (the console, the boot order, the drives). Everything else
+ * the DM takes from the same machine table. Returns 0, -ENAMETOOLONG, or
+ * -EINVAL when the config names no drive hda-hdd.
  */
 static int launch_plan_spec(const struct domcfg *c, enum machine_dev_id id,
 			    char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%s", machine_devs[id].name);
-	size_t used;
+	struct devspec s = { .keys = 0 };
 	unsigned i;
+	int n;
 
-	if (n < 0 || (size_t)n >= len)
-		return -ENAMETOOLONG;
-	used = (size_t)n;
+	snprintf(s.name, sizeof(s.name), "%s", machine_devs[id].name);
 	switch (id) {
 	case MACHINE_UART:
 		/* Without "console" its output goes nowhere. */
-		n = c->serial == DOMCFG_SERIAL_NONE
-			    ? 0
-			    : snprintf(buf + used, len - used, ",console");
+		if (c->serial != DOMCFG_SERIAL_NONE)
+			s.keys |= DEVSPEC_KEY_CONSOLE;
 		break;
 	case MACHINE_FW_CFG:
-		n = snprintf(buf + used, len - used, ",boot=%s", c->boot);
+		s.keys |= DEVSPEC_KEY_BOOT;
+		snprintf(s.boot, sizeof(s.boot), "%s", c->boot);
 		break;
 	case MACHINE_IDE:
-		/* Each disk "hdX=FD:rw|ro:disk|cdrom", its fd at
-		 * FIRST_EXTRA + its index (launch_start_dm places them). */
+		/* Each disk at its drive letter, its fd at FIRST_EXTRA + its
+		 * index in the config (launch_start_dm places them). */
 		for (i = 0; i < c->nr_disks; i++) {
 			const struct domcfg_disk *dk = &c->disks[i];
+			struct devspec_drive *dr;
 
-			n = snprintf(buf + used, len - used, ",%s=%u:%s:%s",
-				     dk->vdev, LAUNCH_DM_FD_FIRST_EXTRA + i,
-				     dk->readonly ? "ro" : "rw",
-				     dk->devtype == DOMCFG_DEVTYPE_CDROM
-					     ? "cdrom"
-					     : "disk");
-			if (n < 0 || (size_t)n >= len - used)
-				return -ENAMETOOLONG;
-			used += (size_t)n;
+			if (strncmp(dk->vdev, "hd", 2) || dk->vdev[2] < 'a' ||
+			    dk->vdev[2] > 'd' || dk->vdev[3])
+				return -EINVAL;
+			dr = &s.drives[dk->vdev[2] - 'a'];
+			dr->fd = LAUNCH_DM_FD_FIRST_EXTRA + (int)i;
+			dr->readonly = dk->readonly;
+			dr->cdrom = dk->devtype == DOMCFG_DEVTYPE_CDROM;
+			s.keys |= DEVSPEC_KEY_DRIVE;
 		}
-		n = 0;
 		break;
 	default:
-		n = 0;
 		break;
 	}
-	if (n < 0 || (size_t)n >= len - used)
+	n = devspec_format(&s, buf, len);
+	if (n == -ENOSPC)
 		return -ENAMETOOLONG;
-	return 0;
+	return n < 0 ? n : 0;
 }
 
 int launch_plan_build(const struct domcfg *c, struct launch_plan *plans,
@@ -173,8 +162,9 @@ int launch_plan_build(const struct domcfg *c, struct launch_plan *plans,
 		r = launch_plan_spec(c, (enum machine_dev_id)i,
 				     p->devs[p->nr_devs], LAUNCH_PLAN_SPEC_LEN);
 		if (r) {
-			snprintf(err, errlen, "%s device spec too long",
-				 m->name);
+			snprintf(err, errlen, "%s device spec: %s", m->name,
+				 r == -ENAMETOOLONG ? "too long"
+						    : "a disk is not hda-hdd");
 			return r;
 		}
 		p->nr_devs++;

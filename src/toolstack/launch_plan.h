@@ -10,21 +10,23 @@
 #define SAFEPC_TOOLSTACK_LAUNCH_PLAN_H
 
 #include "common/machine.h"
+#include "proto/grant.h"
 #include "toolstack/domcfg.h"
 
 #define LAUNCH_PLAN_MAX_DEVS 16
 #define LAUNCH_PLAN_MAX_GRANTS 48 /* hv takes up to 32 ranges per DM */
 #define LAUNCH_PLAN_SPEC_LEN 160
-#define LAUNCH_PLAN_GRANT_LEN 40
 
 /* What one DM process hosts and may claim. */
 struct launch_plan {
 	const char *name; /* "chipset", "ide": the tag is dm/<domid>/<name> */
 	unsigned nr_devs;
-	char devs[LAUNCH_PLAN_MAX_DEVS][LAUNCH_PLAN_SPEC_LEN]; /* --dev */
+	/* --dev, as devspec_format (proto/devspec.h) wrote each */
+	char devs[LAUNCH_PLAN_MAX_DEVS][LAUNCH_PLAN_SPEC_LEN];
 	unsigned nr_grants;
-	/* hv's --grant text without the DM index: "pio,0x3f8,0x3ff" */
-	char grants[LAUNCH_PLAN_MAX_GRANTS][LAUNCH_PLAN_GRANT_LEN];
+	/* hv's --grant manifest, written with grant_format when hv starts;
+	 * `dm` is left 0: the plan's index in plans[] is the DM's. */
+	struct grant grants[LAUNCH_PLAN_MAX_GRANTS];
 	int disks; /* gets the domain's disk fds (hosts the IDE controller) */
 };
 
@@ -36,8 +38,9 @@ struct launch_plan {
  * in plans[0]; without disks there is no IDE controller. The "pam" right
  * is granted only with a firmware image for the i440FX to decode. Disk i
  * is named at fd LAUNCH_DM_FD_FIRST_EXTRA + i of the DM with `disks`.
- * Returns 0, or -ENOSPC (more DMs, devices or grants than fit) or
- * -ENAMETOOLONG (a device spec too long), with the reason in err.
+ * Returns 0, or -ENOSPC (more DMs, devices or grants than fit),
+ * -ENAMETOOLONG (a device spec too long) or -EINVAL (a disk that is not
+ * hda-hdd), with the reason in err.
  */
 int launch_plan_build(const struct domcfg *c, struct launch_plan *plans,
 		      unsigned max, unsigned *nr, char *err, size_t errlen);

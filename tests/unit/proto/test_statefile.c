@@ -20,6 +20,9 @@
 #include "jail/jail.h"
 #include "proto/statefile.h"
 
+/* The texts below name fd 47, the last a jail passes, and 48. */
+_Static_assert(STATEFILE_MAX_FDS == 48, "fd numbers in the test texts");
+
 static struct statefile sf, back;
 static char text[STATEFILE_MAX_TEXT + 1];
 
@@ -107,7 +110,7 @@ static void test_minimal_and_unknown(void **state)
 		"\n  name\tx  \nmonitor 1\n\n"
 		"future-line with some fields a b c d e f g h i j\n"
 		"proc t 2 0 0 dm c\n"
-		"fd t 63 k rw"; /* no LF at the end */
+		"fd t 47 k rw"; /* no LF at the end */
 	char err[200], buf[512];
 
 	/* A monitor from before placement, accel, vcpus. */
@@ -117,11 +120,11 @@ static void test_minimal_and_unknown(void **state)
 	assert_false(sf.has_accel || sf.has_placement || sf.vcpus ||
 		     sf.cgroup_version);
 	assert_int_equal(sf.nr_procs, 1);
-	assert_int_equal(sf.procs[0].fds[0].num, 63);
+	assert_int_equal(sf.procs[0].fds[0].num, STATEFILE_MAX_FDS - 1);
 	assert_int_equal(statefile_format(&sf, buf, sizeof(buf), err,
 					  sizeof(err)),
 			 (int)strlen("name x\nmonitor 1\nproc t 2 0 0 dm c\n"
-				     "fd t 63 k rw\n"));
+				     "fd t 47 k rw\n"));
 	/* Too small a buffer: an error, never a cut file. */
 	assert_int_equal(statefile_format(&sf, buf, 20, err, sizeof(err)),
 			 -ENOSPC);
@@ -204,8 +207,8 @@ static void test_malformed(void **state)
 	/* fd */
 	refused_at(10, "fd hv/2 0 null r", "fd: no proc line before it for "
 					   "tag 'hv/2'");
-	refused_at(10, "fd hv/1 64 null r", "fd: number '64' is not a number "
-					    "0-63");
+	refused_at(10, "fd hv/1 48 null r", "fd: number '48' is not a number "
+					    "0-47");
 	refused_at(10, "fd hv/1 0 0123456789abcdef r", "fd hv/1 0: kind "
 						       "'0123456789abcdef'");
 	refused_at(10, "fd hv/1 0 null x", "fd hv/1 0: access 'x' is not r, "
