@@ -20,6 +20,7 @@
 
 #include "common/acpi.h"
 #include "common/log.h"
+#include "common/machine.h"
 #include "hv/hv.h"
 #include "hv/linuxboot.h"
 
@@ -40,7 +41,8 @@
  * loader's stub. With no IDE DM the write goes nowhere.
  */
 #define BOOT_LINUX_SETUP (LINUXBOOT_TRAMPOLINE + 0x80u)
-#define BOOT_LINUX_IDE_BDF 0x09u /* 00:01.1, as the IDE DM claims it */
+/* The IDE function where the machine table puts it (00:01.1). */
+#define BOOT_LINUX_IDE_BDF ((uint32_t)machine_devs[MACHINE_IDE].bdf)
 #define BOOT_LINUX_IDETIM 0x40u
 #define BOOT_LINUX_IDE_DECODE 0x80008000u /* both channels' IDETIM */
 static const uint8_t boot_linux_setup_code[] = {
