@@ -21,7 +21,6 @@
 #include "dm/hw/ide.h"
 #include "dm/hw/pci_cfg.h"
 
-#define IDECTL_BDF 0x0009u /* 00:01.1 */
 #define IDECTL_MAX_IOV 256u /* segments per preadv/pwritev (IOV_MAX 1024) */
 
 struct idectl_disk {
@@ -208,14 +207,14 @@ static void idectl_irq0(void *opaque, int level)
 {
 	struct idectl *ctl = opaque;
 
-	dm_set_irq(ctl->dev->dm, 14, level);
+	dm_set_irq(ctl->dev->dm, machine_irq(MACHINE_IDE, 0), level);
 }
 
 static void idectl_irq1(void *opaque, int level)
 {
 	struct idectl *ctl = opaque;
 
-	dm_set_irq(ctl->dev->dm, 15, level);
+	dm_set_irq(ctl->dev->dm, machine_irq(MACHINE_IDE, 1), level);
 }
 
 static const struct ide_ops idectl_ops[2] = {
@@ -375,27 +374,6 @@ static int idectl_attach(struct idectl *ctl, const char *tok)
 int dev_ide_create(struct dm *dm, struct dm_dev *dev,
 		   const struct dev_opts *o)
 {
-	/*
-	 * The task-file registers and the data port are posted: a PIO write
-	 * (rep outsw exits once per word) costs hv one ring entry instead of
-	 * a round trip to this process, and no posted write does more than
-	 * move one word or finish one PIO block. The Command and Device
-	 * Control registers are synchronous: a command can start a 32 MiB
-	 * transfer, which must not queue up unseen behind hv's timeout, and
-	 * nIEN/SRST must take effect before the guest's next instruction (no
-	 * late IRQ after nIEN). Order holds because the channel drains the
-	 * ring before it serves any request, and every result the guest can
-	 * see comes from a read or from a synchronous write.
-	 */
-	static const struct {
-		uint16_t first, last;
-		uint32_t flags;
-	} ports[] = {
-		{ 0x1f0, 0x1f6, DM_OP_RANGE_POSTED_WRITES }, { 0x1f7, 0x1f7, 0 },
-		{ 0x3f6, 0x3f6, 0 },
-		{ 0x170, 0x176, DM_OP_RANGE_POSTED_WRITES }, { 0x177, 0x177, 0 },
-		{ 0x376, 0x376, 0 },
-	};
 	struct idectl *ctl = dm_dev_alloc(dev, sizeof(*ctl), &idectl_dev_ops);
 	char buf[256], *tok, *save = NULL;
 	unsigned i;
@@ -431,9 +409,20 @@ int dev_ide_create(struct dm *dm, struct dm_dev *dev,
 		r = pci_cfg_init_reg(&ctl->pci, 0x40, 4, 0, 0xffffffff, 0);
 	if (r)
 		return r;
-	r = dm_map_range(dm, dev, DM_OP_RANGE_PCI, IDECTL_BDF, IDECTL_BDF, 0);
-	for (i = 0; !r && i < ARRAY_SIZE(ports); i++)
-		r = dm_map_range(dm, dev, DM_OP_RANGE_PORT, ports[i].first,
-				 ports[i].last, ports[i].flags);
-	return r;
+	/*
+	 * The PCI function and the legacy ports, as the machine table has
+	 * them. The task-file registers and the data port are posted: a PIO
+	 * write (rep outsw exits once per word) costs hv one ring entry
+	 * instead of a round trip to this process, and no posted write does
+	 * more than move one word or finish one PIO block. The Command and
+	 * Device Control registers are synchronous: a command can start a
+	 * 32 MiB transfer, which must not queue up unseen behind hv's
+	 * timeout, and nIEN/SRST must take effect before the guest's next
+	 * instruction (no late IRQ after nIEN). Order holds because the
+	 * channel drains the ring before it serves any request, and every
+	 * result the guest can see comes from a read or from a synchronous
+	 * write. BAR4 is claimed where the guest puts it
+	 * (idectl_bar_changed).
+	 */
+	return dm_dev_claim(dm, dev, MACHINE_IDE, machine_port(MACHINE_IDE));
 }
