@@ -135,7 +135,4 @@ const char *domcfg_action_name(enum domcfg_action a);
 const char *domcfg_placement_name(enum domcfg_placement p);
 const char *domcfg_accel_name(enum domcfg_accel a);
 
-/* Writes the configuration as "key = value" lines (debugging). */
-void domcfg_dump(const struct domcfg *dc, FILE *f);
-
 #endif

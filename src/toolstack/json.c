@@ -826,9 +826,3 @@ void json_w_kbool(struct json_writer *w, const char *key, bool v)
 	json_w_key(w, key);
 	json_w_bool(w, v);
 }
-
-void json_w_kdouble(struct json_writer *w, const char *key, double v)
-{
-	json_w_key(w, key);
-	json_w_double(w, v);
-}

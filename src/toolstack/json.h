@@ -124,6 +124,5 @@ void json_w_kstr(struct json_writer *w, const char *key, const char *s);
 void json_w_kint(struct json_writer *w, const char *key, int64_t v);
 void json_w_kuint(struct json_writer *w, const char *key, uint64_t v);
 void json_w_kbool(struct json_writer *w, const char *key, bool v);
-void json_w_kdouble(struct json_writer *w, const char *key, double v);
 
 #endif

@@ -22,11 +22,6 @@ static uint64_t branch_check(struct soft_cpu *cpu, uint64_t target,
 	return target;
 }
 
-void soft_branch_to(struct soft_cpu *cpu, uint64_t target, unsigned osz)
-{
-	cpu->rip = branch_check(cpu, target, osz);
-}
-
 void soft_branch_jcc(struct soft_cpu *cpu, const struct soft_insn *in)
 {
 	if (soft_cond(cpu, in->sub))

@@ -155,14 +155,9 @@ static inline void soft_e_write(struct soft_cpu *cpu,
 		soft_write(cpu, in->seg, soft_ea(cpu, in), size, v);
 }
 
-/* A near branch target: truncated to the operand size, checked against
- * the CS limit (or for canonical form in 64-bit mode); raises #GP(0). */
-void soft_branch_to(struct soft_cpu *cpu, uint64_t target, unsigned osz);
-
 /* Stack: the stack-pointer width and push/pop at `size` through SS. */
 unsigned soft_stack_width(const struct soft_cpu *cpu);
 void soft_stack_push(struct soft_cpu *cpu, unsigned size, uint64_t v);
-uint64_t soft_stack_pop(struct soft_cpu *cpu, unsigned size);
 /* Reads the value `n` slots above the top without popping. */
 uint64_t soft_stack_peek(struct soft_cpu *cpu, unsigned size, unsigned n);
 

@@ -33,9 +33,6 @@ enum { LOCK_ALU, LOCK_INCDEC, LOCK_NOT, LOCK_NEG, LOCK_BT };
 soft_handler_fn soft_shift_grp2, soft_shift_shxd;
 soft_handler_fn soft_shift_bt_g, soft_shift_bt_i, soft_shift_bsf,
 	soft_shift_bsr, soft_shift_bswap;
-/* The shift/rotate of group 2 on a value; flags set as the SDM says. */
-uint64_t soft_shift_do(struct soft_cpu *cpu, unsigned op, unsigned size,
-		       uint64_t v, unsigned count);
 
 /* datamov.c */
 soft_handler_fn soft_dmov_mov_eg, soft_dmov_mov_ge, soft_dmov_mov_ei,

@@ -38,15 +38,6 @@ uint64_t soft_stack_peek(struct soft_cpu *cpu, unsigned size, unsigned n)
 				 soft_size_mask(w), size);
 }
 
-uint64_t soft_stack_pop(struct soft_cpu *cpu, unsigned size)
-{
-	unsigned w = soft_stack_width(cpu);
-	uint64_t v = soft_stack_peek(cpu, size, 0);
-
-	stack_set_sp(cpu, w, cpu->gpr[R_SP] + size);
-	return v;
-}
-
 void soft_stack_push_e(struct soft_cpu *cpu, const struct soft_insn *in)
 {
 	soft_stack_push(cpu, in->osz, soft_e_read(cpu, in, in->osz));

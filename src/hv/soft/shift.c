@@ -102,20 +102,6 @@ static uint64_t shift_compute(struct soft_cpu *cpu, unsigned op, unsigned s,
 	return r;
 }
 
-uint64_t soft_shift_do(struct soft_cpu *cpu, unsigned op, unsigned size,
-		       uint64_t v, unsigned count)
-{
-	struct soft_lf lf;
-	uint64_t r;
-
-	count &= size == 8 ? 63 : 31;
-	if (!count)
-		return v;
-	r = shift_compute(cpu, op, size, v, count, &lf);
-	soft_lf_commit(cpu, &lf);
-	return r;
-}
-
 void soft_shift_grp2(struct soft_cpu *cpu, const struct soft_insn *in)
 {
 	unsigned s = in->osz, count;

@@ -260,7 +260,8 @@ static void test_writer(void **state)
 	json_w_kint(&w, "neg", -5);
 	json_w_kuint(&w, "big", UINT64_MAX);
 	json_w_kbool(&w, "t", true);
-	json_w_kdouble(&w, "d", 0.5);
+	json_w_key(&w, "d");
+	json_w_double(&w, 0.5);
 	json_w_key(&w, "a");
 	json_w_array_begin(&w);
 	json_w_null(&w);
