@@ -6,8 +6,8 @@
  * KVM connects its own: ISA IRQ n drives PIC input n and IOAPIC pin n,
  * except the PIT's IRQ 0, which reaches IOAPIC pin 2 as on QEMU's PC (the
  * ACPI tables' usual "IRQ 0 -> GSI 2" override); the PIC's INT output is
- * the BSP's LINT0 (virtual wire); IOAPIC messages, IPIs and MSIs go to the
- * LAPICs they name.
+ * the BSP's LINT0 (virtual wire); IOAPIC messages and IPIs go to the
+ * LAPICs they name (no device here sends MSIs).
  *
  * One mutex serialises every call into the models; callbacks that run
  * under it only post requests to vCPUs (lock-free). A timer thread sleeps

@@ -603,11 +603,3 @@ void mc146818_set_mem_size(struct mc146818 *s, uint64_t below_4g,
 	s->cmos[0x5d] = (uint8_t)(v >> 16);
 }
 
-int mc146818_set_nvram(struct mc146818 *s, unsigned index, uint8_t val)
-{
-	if (index >= MC146818_CMOS_SIZE || index <= MC146818_REG_D ||
-	    index == MC146818_CENTURY)
-		return -EINVAL;
-	s->cmos[index] = val;
-	return 0;
-}

@@ -144,11 +144,4 @@ void mc146818_advance(struct mc146818 *s, int64_t now_ns);
 void mc146818_set_mem_size(struct mc146818 *s, uint64_t below_4g,
 			   uint64_t above_4g);
 
-/*
- * Host-side write of a plain NVRAM byte (boot order, equipment byte...).
- * Returns 0, or -EINVAL for the clock and control registers (0x00-0x0d,
- * 0x32) and indices >= 128.
- */
-int mc146818_set_nvram(struct mc146818 *s, unsigned index, uint8_t val);
-
 #endif

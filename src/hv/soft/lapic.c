@@ -772,20 +772,3 @@ void lapic_write(struct lapic *l, uint64_t offset, unsigned size, uint64_t val,
 		return;
 	reg_write(l, (unsigned)offset, (uint32_t)val, now_ns);
 }
-
-/* ---- MSI ---- */
-
-int lapic_msi_decode(uint64_t addr, uint32_t data, struct lapic_msi *msi)
-{
-	if ((addr & ~0xfffffull) != LAPIC_BASE_DEFAULT)
-		return -EINVAL;
-	/* A level-triggered MSI with the level bit clear asserts nothing. */
-	if ((data & LAPIC_ICR_TRIGGER) && !(data & LAPIC_ICR_LEVEL))
-		return -EINVAL;
-	msi->dest = (uint8_t)(addr >> 12);
-	msi->dest_logical = !!(addr & 4u);
-	msi->delivery_mode = (uint8_t)((data >> 8) & 7u);
-	msi->vector = (uint8_t)data;
-	msi->trigger_level = !!(data & LAPIC_ICR_TRIGGER);
-	return 0;
-}

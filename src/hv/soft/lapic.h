@@ -20,7 +20,7 @@
  *
  * Outside world, through struct lapic_ops:
  *  - interrupts and IPIs arrive by lapic_accept() (the glue routes IOAPIC
- *    messages, MSIs and other LAPICs' IPIs, with lapic_ipi_is_target(),
+ *    messages and other LAPICs' IPIs, with lapic_ipi_is_target(),
  *    lapic_match_dest() and lapic_ppr() for lowest priority);
  *  - an ICR write leaves by send_ipi (INIT level de-assert and illegal
  *    vectors are not sent);
@@ -220,17 +220,5 @@ void lapic_advance(struct lapic *l, int64_t now_ns);
  * lapic_tsc_to_ns saturates at INT64_MAX. */
 int64_t lapic_tsc_to_ns(uint64_t tsc);
 uint64_t lapic_ns_to_tsc(int64_t ns);
-
-/* A decoded MSI (address 0xFEExxxxx, data). */
-struct lapic_msi {
-	uint8_t dest;
-	uint8_t dest_logical;
-	uint8_t delivery_mode;
-	uint8_t vector;
-	uint8_t trigger_level;
-};
-/* 0, or -EINVAL when `addr` is not an MSI address or `data` is a
- * level de-assert (nothing to deliver). */
-int lapic_msi_decode(uint64_t addr, uint32_t data, struct lapic_msi *msi);
 
 #endif

@@ -576,30 +576,6 @@ static void test_set_mem_size(void **state)
 	}
 }
 
-static void test_set_nvram(void **state)
-{
-	static const struct {
-		unsigned idx;
-		int ret;
-	} cases[] = {
-		{0x00, -EINVAL}, {0x0d, -EINVAL}, {0x32, -EINVAL},
-		{0x80, -EINVAL}, {0x0e, 0},	  {0x38, 0},
-		{0x7f, 0},
-	};
-	int64_t now = LEAP_NOON * NS;
-	struct fake *f = start(state, now);
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		int ret = mc146818_set_nvram(&f->rtc, cases[i].idx, 0x3c);
-
-		assert_int_equal(ret, cases[i].ret);
-		if (cases[i].ret == 0)
-			assert_int_equal(rd(f, cases[i].idx, now), 0x3c);
-	}
-	assert_int_equal(rd(f, MC146818_REG_D, now), 0x80);
-}
-
 static void test_clock_goes_back_and_extremes(void **state)
 {
 	static const int64_t times[] = {INT64_MIN, -1, 0, INT64_MAX};
@@ -649,7 +625,6 @@ int main(void)
 		T(test_alarm_seen_late),
 		T(test_nvram_and_readonly),
 		T(test_set_mem_size),
-		T(test_set_nvram),
 		T(test_clock_goes_back_and_extremes),
 #undef T
 	};

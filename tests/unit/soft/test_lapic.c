@@ -578,25 +578,6 @@ static void test_lint_extint_nmi(void **state)
 	assert_int_equal(lapic_has_intr(l), -1);
 }
 
-static void test_msi_decode(void **state)
-{
-	struct lapic_msi m;
-
-	(void)state;
-	assert_int_equal(lapic_msi_decode(0xfee0300c, 0x4131, &m), 0);
-	assert_int_equal(m.dest, 3);
-	assert_int_equal(m.dest_logical, 1);
-	assert_int_equal(m.delivery_mode, LAPIC_DM_LOWEST);
-	assert_int_equal(m.vector, 0x31);
-	assert_int_equal(m.trigger_level, 0);
-	assert_int_equal(lapic_msi_decode(0xfee01000, 0xc022, &m), 0);
-	assert_int_equal(m.dest_logical, 0);
-	assert_int_equal(m.trigger_level, 1);
-	assert_int_equal(lapic_msi_decode(0xfee01000, 0x8022, &m), -EINVAL);
-	assert_int_equal(lapic_msi_decode(0xfed00000, 0x22, &m), -EINVAL);
-	assert_int_equal(lapic_msi_decode(0x1fee00000ull, 0x22, &m), -EINVAL);
-}
-
 static void test_mmio_access_sizes(void **state)
 {
 	struct fake *f = *state;
@@ -682,7 +663,6 @@ int main(void)
 		cmocka_unit_test_setup(test_apic_base_msr, setup),
 		cmocka_unit_test_setup(test_sw_disable_masks, setup),
 		cmocka_unit_test_setup(test_lint_extint_nmi, setup),
-		cmocka_unit_test_setup(test_msi_decode, setup),
 		cmocka_unit_test_setup(test_mmio_access_sizes, setup),
 		cmocka_unit_test_setup(test_hostile, setup),
 	};
