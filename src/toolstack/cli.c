@@ -20,6 +20,7 @@
 #include "toolstack/cli.h"
 #include "toolstack/client.h"
 #include "toolstack/json.h"
+#include "proto/statefile.h"
 #include "toolstack/listrow.h"
 #include "toolstack/rundir.h"
 
@@ -129,23 +130,12 @@ struct cli_row {
  */
 static void cli_state_accel(unsigned domid, char *out, size_t len)
 {
-	char path[96], line[128];
-	FILE *f;
+	struct statefile *sf = malloc(sizeof(*sf));
 
 	out[0] = 0;
-	rundir_path(domid, "domain", path, sizeof(path));
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strcmp(line, "accel kvm\n") ||
-		    !strcmp(line, "accel soft\n")) {
-			snprintf(out, len, "%.*s", (int)strlen(line) - 7,
-				 line + 6);
-			break;
-		}
-	}
-	fclose(f);
+	if (sf && rundir_read_state(domid, sf) == 0 && sf->has_accel)
+		snprintf(out, len, "%s", domcfg_accel_name(sf->accel));
+	free(sf);
 }
 
 static void cli_list_row(struct cli_row *r, int json, int first)

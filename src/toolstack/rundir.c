@@ -45,22 +45,51 @@ static int rundir_read_file(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+int rundir_read_state(unsigned domid, struct statefile *sf)
+{
+	char path[96], *text;
+	ssize_t n;
+	int fd, r;
+
+	rundir_path(domid, "domain", path, sizeof(path));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	text = malloc(STATEFILE_MAX_TEXT + 1);
+	if (!text) {
+		close(fd);
+		return -ENOMEM;
+	}
+	/* One byte more than the grammar allows: a longer file is refused
+	 * by the parser, not cut. */
+	n = read(fd, text, STATEFILE_MAX_TEXT + 1);
+	r = n < 0 ? -errno
+		  : statefile_parse(text, (size_t)n, sf, NULL, 0);
+	close(fd);
+	free(text);
+	return r;
+}
+
 int rundir_read_name(unsigned domid, char *name, size_t len)
 {
 	char path[96], text[256], *nl;
+	struct statefile *sf;
 	int r;
 
 	rundir_path(domid, "name", path, sizeof(path));
 	r = rundir_read_file(path, text, sizeof(text));
 	if (r == -ENOENT) {
-		/* A record from before name files: launch.c's state file
-		 * starts with "name NAME". */
-		rundir_path(domid, "domain", path, sizeof(path));
-		r = rundir_read_file(path, text, sizeof(text));
-		if (r == 0 && strncmp(text, "name ", 5))
+		/* A record from before name files: the name is in launch.c's
+		 * state file. */
+		sf = malloc(sizeof(*sf));
+		if (!sf)
+			return -ENOMEM;
+		r = rundir_read_state(domid, sf);
+		if (r == -EINVAL)
 			r = -ENOENT;
 		if (r == 0)
-			memmove(text, text + 5, strlen(text + 5) + 1);
+			snprintf(text, sizeof(text), "%s", sf->name);
+		free(sf);
 	}
 	if (r)
 		return r;
@@ -167,20 +196,15 @@ int rundir_lock_dead(unsigned domid)
  */
 static int rundir_legacy_alive(unsigned domid)
 {
-	char path[96], text[512], *p;
-	uint64_t pid;
+	struct statefile *sf = malloc(sizeof(*sf));
+	pid_t pid = 0;
 
-	rundir_path(domid, "domain", path, sizeof(path));
-	if (rundir_read_file(path, text, sizeof(text)))
+	if (sf && rundir_read_state(domid, sf) == 0 && sf->monitor >= 2)
+		pid = (pid_t)sf->monitor;
+	free(sf);
+	if (!pid)
 		return 0;
-	p = strstr(text, "\nmonitor ");
-	if (!p)
-		return 0;
-	p += strlen("\nmonitor ");
-	p[strcspn(p, "\n")] = 0;
-	if (util_parse_u64(p, &pid) || pid < 2 || pid > 0x3fffffff)
-		return 0;
-	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+	return kill(pid, 0) == 0 || errno == EPERM;
 }
 
 int rundir_monitor_alive(unsigned domid)

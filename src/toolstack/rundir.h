@@ -51,6 +51,14 @@ int rundir_list(unsigned *ids, unsigned max);
 int rundir_read_name(unsigned domid, char *name, size_t len);
 
 /*
+ * rundir_read_state - reads and parses the record's state file (the
+ * monitor's, proto/statefile.h) into *sf. Returns 0, -ENOENT when there
+ * is none, -EINVAL when it breaks the grammar, or another -errno.
+ */
+struct statefile;
+int rundir_read_state(unsigned domid, struct statefile *sf);
+
+/*
  * rundir_find - resolves a domain name, or a domain id written in decimal,
  * to an id. Returns 0 or -ENOENT.
  */
