@@ -643,82 +643,67 @@ static int monitor_running(const struct monitor *m)
 	return m->dom_up && m->res.running && !m->ended;
 }
 
-/*
- * A control command's handler: writes the reply's "return" value to w
- * and returns 0, or fills e and returns -1. cmd is the command's name
- * (one handler may serve two), args its "arguments" object or NULL.
- */
-typedef int (*monitor_cmd_fn)(struct monitor *m, const char *cmd,
-			      const struct json_doc *doc,
-			      const struct json_node *args,
-			      struct json_writer *w, struct control_error *e);
+/* One control request, as control.c hands it to monitor_exec. */
+struct monitor_req {
+	const char *cmd;	      /* the command's name */
+	const struct json_doc *doc;   /* the parsed request */
+	const struct json_node *args; /* its "arguments" object, or NULL */
+	struct json_writer *w;	      /* the reply's "return" value */
+	struct control_error *e;      /* the error, when the handler fails */
+};
 
-static int monitor_cmd_query_commands(struct monitor *m, const char *cmd,
-				      const struct json_doc *doc,
-				      const struct json_node *args,
-				      struct json_writer *w,
-				      struct control_error *e);
+/* A control command's handler: writes the reply's "return" value to q->w
+ * and returns 0, or fills q->e and returns -1. */
+typedef int (*monitor_cmd_fn)(struct monitor *m, const struct monitor_req *q);
 
-static int monitor_cmd_query_version(struct monitor *m, const char *cmd,
-				     const struct json_doc *doc,
-				     const struct json_node *args,
-				     struct json_writer *w,
-				     struct control_error *e)
+static int monitor_cmd_query_commands(struct monitor *m,
+				      const struct monitor_req *q);
+
+static int monitor_cmd_query_version(struct monitor *m,
+				     const struct monitor_req *q)
 {
-	json_w_object_begin(w);
-	json_w_kint(w, "major", SAFEPC_VERSION_MAJOR);
-	json_w_kint(w, "minor", SAFEPC_VERSION_MINOR);
-	json_w_kint(w, "micro", SAFEPC_VERSION_MICRO);
-	json_w_kstr(w, "package", "safepc " SAFEPC_VERSION);
-	json_w_object_end(w);
+	json_w_object_begin(q->w);
+	json_w_kint(q->w, "major", SAFEPC_VERSION_MAJOR);
+	json_w_kint(q->w, "minor", SAFEPC_VERSION_MINOR);
+	json_w_kint(q->w, "micro", SAFEPC_VERSION_MICRO);
+	json_w_kstr(q->w, "package", "safepc " SAFEPC_VERSION);
+	json_w_object_end(q->w);
 	return 0;
 }
 
-static int monitor_cmd_query_status(struct monitor *m, const char *cmd,
-				    const struct json_doc *doc,
-				    const struct json_node *args,
-				    struct json_writer *w,
-				    struct control_error *e)
+static int monitor_cmd_query_status(struct monitor *m,
+				    const struct monitor_req *q)
 {
-	json_w_object_begin(w);
-	json_w_kstr(w, "status", monitor_state(m));
-	json_w_kbool(w, "running", monitor_running(m) && !m->paused);
-	json_w_object_end(w);
+	json_w_object_begin(q->w);
+	json_w_kstr(q->w, "status", monitor_state(m));
+	json_w_kbool(q->w, "running", monitor_running(m) && !m->paused);
+	json_w_object_end(q->w);
 	return 0;
 }
 
-static int monitor_cmd_query_domain(struct monitor *m, const char *cmd,
-				    const struct json_doc *doc,
-				    const struct json_node *args,
-				    struct json_writer *w,
-				    struct control_error *e)
+static int monitor_cmd_query_domain(struct monitor *m,
+				    const struct monitor_req *q)
 {
-	monitor_query_domain(m, w);
+	monitor_query_domain(m, q->w);
 	return 0;
 }
 
-static int monitor_cmd_query_event_log(struct monitor *m, const char *cmd,
-				       const struct json_doc *doc,
-				       const struct json_node *args,
-				       struct json_writer *w,
-				       struct control_error *e)
+static int monitor_cmd_query_event_log(struct monitor *m,
+				       const struct monitor_req *q)
 {
-	control_event_log(&m->ctl, w);
+	control_event_log(&m->ctl, q->w);
 	return 0;
 }
 
 /* "stop" pauses the vCPUs through hv, "cont" resumes them; either is a
  * no-op (with no event) when the domain already is in that state. */
-static int monitor_cmd_stop_cont(struct monitor *m, const char *cmd,
-				 const struct json_doc *doc,
-				 const struct json_node *args,
-				 struct json_writer *w, struct control_error *e)
+static int monitor_cmd_stop_cont(struct monitor *m, const struct monitor_req *q)
 {
-	int stop = !strcmp(cmd, "stop");
+	int stop = !strcmp(q->cmd, "stop");
 	int r;
 
 	if (!monitor_running(m)) {
-		monitor_cmd_error(e, "domain is %s, not running",
+		monitor_cmd_error(q->e, "domain is %s, not running",
 				  monitor_state(m));
 		return -1;
 	}
@@ -726,37 +711,34 @@ static int monitor_cmd_stop_cont(struct monitor *m, const char *cmd,
 		r = monitor_hv_cmd(m, stop ? HVCTL_CMD_PAUSE
 					   : HVCTL_CMD_UNPAUSE);
 		if (r) {
-			monitor_cmd_error(e, "hv does not listen: %s",
+			monitor_cmd_error(q->e, "hv does not listen: %s",
 					  strerror(-r));
 			return -1;
 		}
 		m->paused = stop;
 		control_event(&m->ctl, stop ? "STOP" : "RESUME", NULL);
 	}
-	json_w_object_begin(w);
-	json_w_object_end(w);
+	json_w_object_begin(q->w);
+	json_w_object_end(q->w);
 	return 0;
 }
 
-static int monitor_cmd_system_powerdown(struct monitor *m, const char *cmd,
-					const struct json_doc *doc,
-					const struct json_node *args,
-					struct json_writer *w,
-					struct control_error *e)
+static int monitor_cmd_system_powerdown(struct monitor *m,
+					const struct monitor_req *q)
 {
-	const struct json_node *t = json_get(doc, args, "timeout");
+	const struct json_node *t = json_get(q->doc, q->args, "timeout");
 	int64_t secs = MONITOR_POWERDOWN_DEFAULT_S, at;
 	struct json_writer ew;
 	char buf[128];
 	bool notified;
 
-	if (args && args->count > (t ? 1u : 0u)) {
-		monitor_cmd_error(e, "system_powerdown takes only 'timeout'");
+	if (q->args && q->args->count > (t ? 1u : 0u)) {
+		monitor_cmd_error(q->e, "system_powerdown takes only 'timeout'");
 		return -1;
 	}
 	if (t && (t->type != JSON_NUMBER || !t->is_int || t->i < 0 ||
 		  t->i > MONITOR_POWERDOWN_MAX_S)) {
-		monitor_cmd_error(e, "'timeout' must be an integer from 0 to "
+		monitor_cmd_error(q->e, "'timeout' must be an integer from 0 to "
 				     "%d (seconds)",
 				  MONITOR_POWERDOWN_MAX_S);
 		return -1;
@@ -764,7 +746,7 @@ static int monitor_cmd_system_powerdown(struct monitor *m, const char *cmd,
 	if (t)
 		secs = t->i;
 	if (!m->dom_up || m->ended) {
-		monitor_cmd_error(e, "domain is %s, not running",
+		monitor_cmd_error(q->e, "domain is %s, not running",
 				  monitor_state(m));
 		return -1;
 	}
@@ -776,10 +758,10 @@ static int monitor_cmd_system_powerdown(struct monitor *m, const char *cmd,
 	at = util_now_ns() + secs * 1000000000ll;
 	if (!m->powerdown_at || at < m->powerdown_at)
 		m->powerdown_at = at ? at : 1;
-	json_w_object_begin(w);
-	json_w_kbool(w, "guest_notified", notified);
-	json_w_kint(w, "timeout", secs);
-	json_w_object_end(w);
+	json_w_object_begin(q->w);
+	json_w_kbool(q->w, "guest_notified", notified);
+	json_w_kint(q->w, "timeout", secs);
+	json_w_object_end(q->w);
 	/* The event carries the same object as the reply. */
 	json_writer_init(&ew, buf, sizeof(buf));
 	json_w_object_begin(&ew);
@@ -790,17 +772,14 @@ static int monitor_cmd_system_powerdown(struct monitor *m, const char *cmd,
 	return 0;
 }
 
-static int monitor_cmd_quit(struct monitor *m, const char *cmd,
-			    const struct json_doc *doc,
-			    const struct json_node *args,
-			    struct json_writer *w, struct control_error *e)
+static int monitor_cmd_quit(struct monitor *m, const struct monitor_req *q)
 {
 	if (!m->destroy) {
 		m->destroy = 1;
 		snprintf(m->destroy_why, sizeof(m->destroy_why), "destroyed");
 	}
-	json_w_object_begin(w);
-	json_w_object_end(w);
+	json_w_object_begin(q->w);
+	json_w_object_end(q->w);
 	return 0;
 }
 
@@ -823,24 +802,21 @@ static const struct {
 	{ "query-event-log", monitor_cmd_query_event_log },
 };
 
-static int monitor_cmd_query_commands(struct monitor *m, const char *cmd,
-				      const struct json_doc *doc,
-				      const struct json_node *args,
-				      struct json_writer *w,
-				      struct control_error *e)
+static int monitor_cmd_query_commands(struct monitor *m,
+				      const struct monitor_req *q)
 {
 	unsigned i;
 
-	json_w_array_begin(w);
-	json_w_object_begin(w);
-	json_w_kstr(w, "name", "qmp_capabilities");
-	json_w_object_end(w);
+	json_w_array_begin(q->w);
+	json_w_object_begin(q->w);
+	json_w_kstr(q->w, "name", "qmp_capabilities");
+	json_w_object_end(q->w);
 	for (i = 0; i < ARRAY_SIZE(monitor_cmds); i++) {
-		json_w_object_begin(w);
-		json_w_kstr(w, "name", monitor_cmds[i].name);
-		json_w_object_end(w);
+		json_w_object_begin(q->w);
+		json_w_kstr(q->w, "name", monitor_cmds[i].name);
+		json_w_object_end(q->w);
 	}
-	json_w_array_end(w);
+	json_w_array_end(q->w);
 	return 0;
 }
 
@@ -850,11 +826,12 @@ static int monitor_exec(void *opaque, const char *cmd,
 			const struct json_node *args, struct json_writer *w,
 			struct control_error *e)
 {
+	const struct monitor_req q = { cmd, doc, args, w, e };
 	unsigned i;
 
 	for (i = 0; i < ARRAY_SIZE(monitor_cmds); i++)
 		if (!strcmp(cmd, monitor_cmds[i].name))
-			return monitor_cmds[i].fn(opaque, cmd, doc, args, w, e);
+			return monitor_cmds[i].fn(opaque, &q);
 	e->cls = CONTROL_ERR_NOT_FOUND;
 	snprintf(e->desc, sizeof(e->desc), "The command %.100s has not been "
 		 "found", cmd);
