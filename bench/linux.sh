@@ -15,8 +15,12 @@
 #   safepc  safepc create -F, kernel/ramdisk/cmdline/disk, accel = "soft"
 #           (or "kvm");
 #   qemu    qemu-system-x86_64 -accel tcg (or kvm) -M pc -nodefaults
-#           -kernel -initrd -append -drive ...,if=ide (-nodefaults: no VGA,
-#           NIC, CD-ROM or floppy, which safepc does not have either).
+#           -bios qboot.rom -kernel -initrd -append -drive ...,if=ide
+#           (-nodefaults: no VGA, NIC, CD-ROM or floppy, which safepc does
+#           not have either; qboot, Debian's /usr/share/qemu/qboot.rom:
+#           QEMU's minimal firmware that only loads the kernel from
+#           fw_cfg, as safepc runs none; --qemu-bios default for SeaBIOS
+#           and its option ROM, which cost QEMU a little more).
 # Accelerator: KVM for both where /dev/kvm works (--accel auto, the
 # default), else safepc's soft CPU against QEMU's TCG (a JIT).
 #
@@ -44,7 +48,8 @@ bench_linux_usage() {
 	usage: scripts/bench linux [--rounds K] [--accel auto|soft|kvm]
 	                           [--memory M] [--vcpus N] [--no-disk]
 	                           [--earlycon] [--append TEXT] [--keep DIR]
-	                           [--build DIR] [--timeout SECONDS]
+	                           [--qemu-bios FILE|default] [--build DIR]
+	                           [--timeout SECONDS]
 	  --rounds K     rounds of (safepc, qemu); default 3
 	  --accel A      soft: safepc's soft CPU against QEMU TCG; kvm: both on
 	                 KVM; auto (default): kvm where /dev/kvm works, else soft
@@ -57,6 +62,9 @@ bench_linux_usage() {
 	  --append TEXT  more kernel parameters on both command lines (e.g.
 	                 quiet: what the console's output costs)
 	  --keep DIR     copy every run's stamped console and log to DIR
+	  --qemu-bios F  QEMU's firmware (-bios F); default
+	                 /usr/share/qemu/qboot.rom where it exists; "default":
+	                 QEMU's own (SeaBIOS)
 	  --build DIR    meson build directory; default $BENCH_BUILD
 	  --timeout S    limit for one guest run; default 900
 	Needs root (the jail), qemu-system-x86_64 and tests/linux/fixture's
@@ -127,7 +135,7 @@ bench_linux_field() {
 
 bench_linux() {
 	local rounds=3 tmo=900 accel=auto mem=256 vcpus=1 disk=1 early=0 keep=
-	local append=
+	local append= qbios=/usr/share/qemu/qboot.rom
 	local safepc runner qemu fix kernel initrd img cmdline vmm r v cfg log
 	local res a qacc sum sum_pk
 	local -a order qargs
@@ -142,6 +150,7 @@ bench_linux() {
 		--no-disk) disk=0; shift ;;
 		--earlycon) early=1; shift ;;
 		--append) append=${2:-}; shift 2 || bench_linux_usage ;;
+		--qemu-bios) qbios=${2:-}; shift 2 || bench_linux_usage ;;
 		--keep) keep=${2:-}; shift 2 || bench_linux_usage ;;
 		--build) BENCH_BUILD=${2:-}; shift 2 || bench_linux_usage ;;
 		--timeout) tmo=${2:-}; shift 2 || bench_linux_usage ;;
@@ -195,6 +204,16 @@ bench_linux() {
 	qargs=(-accel "$qacc" -M pc -m "$mem" -smp "$vcpus" -nodefaults
 		-display none -serial stdio -monitor none -no-reboot
 		-kernel "$kernel" -initrd "$initrd")
+	if [ "$qbios" = default ]; then
+		qbios=seabios
+	elif [ -f "$qbios" ]; then
+		qargs+=(-bios "$qbios")
+	elif [ "$qbios" = /usr/share/qemu/qboot.rom ]; then
+		bench_log "warning: no $qbios: QEMU runs its default firmware (SeaBIOS)"
+		qbios=seabios
+	else
+		bench_die "no $qbios"
+	fi
 	if [ $disk = 1 ]; then
 		command -v python3 >/dev/null ||
 			bench_die "python3 is needed for the pattern disk"
@@ -212,7 +231,7 @@ bench_linux() {
 	start_us=$(bench_now_us)
 	load0=$(cut -d' ' -f1-3 /proc/loadavg)
 	bench_log "linux: $rounds rounds of safepc (accel $accel) and qemu" \
-		"(-accel $qacc): $(cat "$(dirname "$kernel")/kernel-package" 2>/dev/null ||
+		"(-accel $qacc, firmware $qbios): $(cat "$(dirname "$kernel")/kernel-package" 2>/dev/null ||
 		basename "$kernel"), ${mem} MiB, $vcpus vCPU(s), '$cmdline'"
 	for ((r = 1; r <= rounds; r++)); do
 		if ((r % 2)); then order=(safepc qemu); else order=(qemu safepc); fi
@@ -353,6 +372,7 @@ bench_linux() {
 
 	echo
 	echo "machine: $(nproc) CPUs, $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ);" \
+		"QEMU firmware $(basename "$qbios"), cmdline '$cmdline';" \
 		"load average $load0 before, $(cut -d' ' -f1-3 /proc/loadavg) after" \
 		"($(awk -v t="$(($(bench_now_us) - start_us))" \
 		'BEGIN { printf "%.1f", t / 1e6 }') s)"
