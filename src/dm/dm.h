@@ -123,7 +123,9 @@ unsigned channel_process(struct dm *dm);
 void channel_run(struct dm *dm) __attribute__((noreturn));
 
 /* devices.c: the static device table (adapters in dev/). */
-int devices_create(struct dm *dm, const char *spec) must_check;
+struct devspec;
+int devices_create(struct dm *dm, const struct devspec *spec, char *err,
+		   size_t errlen) must_check;
 void devices_list(void);
 
 #ifdef DM_TEST_HOOKS

@@ -20,6 +20,7 @@
 #include "common/log.h"
 #include "dm/dm.h"
 #include "dm/seccomp.h"
+#include "proto/devspec.h"
 #include "proto/fds.h"
 
 static struct dm dm_state;
@@ -58,8 +59,9 @@ static void dm_map_fds(struct dm *dm)
 int main(int argc, char **argv)
 {
 	struct dm *dm = &dm_state;
-	const char *devs[DM_MAX_DEVS];
+	static struct devspec devs[DM_MAX_DEVS];
 	unsigned nr_devs = 0, i;
+	char why[200];
 	int no_seccomp = 0;
 #ifdef DM_TEST_HOOKS
 	const char *test_mode = "";
@@ -110,7 +112,9 @@ int main(int argc, char **argv)
 		} else if (!strcmp(opt, "--dev")) {
 			if (nr_devs == DM_MAX_DEVS)
 				die("too many devices");
-			devs[nr_devs++] = val;
+			if (devspec_parse(val, &devs[nr_devs++], why,
+					  sizeof(why)))
+				die("bad --dev: %s", why);
 		} else {
 			die("unknown option %s", opt);
 		}
@@ -123,10 +127,9 @@ int main(int argc, char **argv)
 	dm_test_init(dm, test_mode);
 #endif
 	for (i = 0; i < nr_devs; i++) {
-		r = devices_create(dm, devs[i]);
+		r = devices_create(dm, &devs[i], why, sizeof(why));
 		if (r)
-			die("device %s: %s", devs[i],
-			    r == -ENOENT ? "unknown device" : strerror(-r));
+			die("device %s: %s", devs[i].name, why);
 	}
 	/* Devices exist, nothing from the guest has been served yet: from
 	 * here on, the allowlist (before READY lets hv start the vCPUs). */

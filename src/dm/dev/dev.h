@@ -15,14 +15,14 @@
 
 #include "common/machine.h"
 #include "dm/dm.h"
+#include "proto/devspec.h"
 
 /*
- * A device spec, "NAME[,key=value|flag]...", as devices.c parsed it. The
- * generic keys are filled in only for devices that do not parse the spec
- * themselves; those (piix3_ide) read `spec`.
+ * A device's options, from its spec (proto/devspec.h) as main.c parsed it;
+ * devices.c lets through only the options the device's table entry names.
  */
 struct dev_opts {
-	const char *spec; /* the whole spec, name first */
+	const struct devspec *spec; /* the whole spec: piix3_ide's drives */
 	uint64_t port;
 	uint64_t irq;
 	int console;
@@ -59,9 +59,8 @@ int dev_i8042_create(struct dm *dm, struct dm_dev *dev,
 int dev_debugcon_create(struct dm *dm, struct dm_dev *dev,
 			const struct dev_opts *o) must_check;
 /*
- * The PIIX3 IDE function: parses o->spec itself
- * ("piix3_ide[,hdX=FD:rw|ro:disk|cdrom]..."), attaches the drives on the
- * given fds (-EINVAL, -EEXIST, -EBADF for a bad drive) and claims the
+ * The PIIX3 IDE function: attaches the drives of o->spec (hda .. hdd, on
+ * the given fds; -EBADF when one is not a regular file) and claims the
  * legacy ports and the PCI function.
  */
 int dev_ide_create(struct dm *dm, struct dm_dev *dev,

@@ -7,7 +7,8 @@
  * src/dm/hw/; this file binds them to ports, the PCI function, IRQs, guest
  * memory (dm_dev_guest_rw, the one bounds-checked helper) and the disk fds.
  *
- * Spec: "piix3_ide[,hda=FD:rw|ro:disk|cdrom]..." for hda..hdd.
+ * Spec: "piix3_ide[,hda=FD:rw|ro:disk|cdrom]..." for hda..hdd
+ * (proto/devspec.h); main.c parsed it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -34,7 +35,7 @@ struct idectl {
 	struct dm_dev *dev;
 	struct pci_cfg pci;
 	struct ide_channel ch[2];
-	struct idectl_disk disk[4];
+	struct idectl_disk disk[DEVSPEC_MAX_DRIVES]; /* hda .. hdd */
 	uint64_t bar4;
 	int bar4_mapped;
 };
@@ -328,33 +329,20 @@ static const struct dm_dev_ops idectl_dev_ops = {
 	.write = idectl_write,
 };
 
-/* Parses "hdX=FD:rw|ro:disk|cdrom" and attaches the drive. */
-static int idectl_attach(struct idectl *ctl, const char *tok)
+/* Attaches drive idx (0 = hda .. 3 = hdd) as its spec describes it. */
+static int idectl_attach(struct idectl *ctl, unsigned idx,
+			 const struct devspec_drive *dr)
 {
-	char access[4], kind[8];
-	unsigned fd, idx;
 	struct idectl_disk *d;
 	struct stat st;
 	char serial[21];
-	int n = 0;
 
-	if (strlen(tok) < 5 || tok[0] != 'h' || tok[1] != 'd' ||
-	    tok[2] < 'a' || tok[2] > 'd' || tok[3] != '=')
-		return -EINVAL;
-	idx = (unsigned)(tok[2] - 'a');
-	if (sscanf(tok + 4, "%u:%3[a-z]:%7[a-z]%n", &fd, access, kind, &n) != 3 ||
-	    tok[4 + n] || fd < 8 || fd > 64 ||
-	    (strcmp(access, "rw") && strcmp(access, "ro")) ||
-	    (strcmp(kind, "disk") && strcmp(kind, "cdrom")))
-		return -EINVAL;
 	d = &ctl->disk[idx];
-	if (d->ctl)
-		return -EEXIST;
-	if (fstat((int)fd, &st) || !S_ISREG(st.st_mode))
+	if (fstat(dr->fd, &st) || !S_ISREG(st.st_mode))
 		return -EBADF;
 	d->ctl = ctl;
-	d->fd = (int)fd;
-	d->readonly = !strcmp(access, "ro") || !strcmp(kind, "cdrom");
+	d->fd = dr->fd;
+	d->readonly = dr->readonly || dr->cdrom;
 	d->bytes = (uint64_t)st.st_size;
 	if (ctl->dev->dm->nr_disks < 4) {
 		struct dm *dm = ctl->dev->dm;
@@ -363,7 +351,7 @@ static int idectl_attach(struct idectl *ctl, const char *tok)
 		dm->disk_rw[dm->nr_disks++] = !d->readonly;
 	}
 	snprintf(serial, sizeof(serial), "SAFEPC-HD%c", 'A' + idx);
-	if (!strcmp(kind, "cdrom"))
+	if (dr->cdrom)
 		return ide_attach_atapi(&ctl->ch[idx / 2], idx % 2, &idectl_be,
 					d, d->bytes / 2048, "safepc CD-ROM",
 					serial);
@@ -375,7 +363,6 @@ int dev_ide_create(struct dm *dm, struct dm_dev *dev,
 		   const struct dev_opts *o)
 {
 	struct idectl *ctl = dm_dev_alloc(dev, sizeof(*ctl), &idectl_dev_ops);
-	char buf[256], *tok, *save = NULL;
 	unsigned i;
 	int r;
 
@@ -385,14 +372,13 @@ int dev_ide_create(struct dm *dm, struct dm_dev *dev,
 	for (i = 0; i < 2; i++)
 		ide_init(&ctl->ch[i], &idectl_ops[i], ctl);
 
-	if (snprintf(buf, sizeof(buf), "%s", o->spec) >= (int)sizeof(buf))
-		return -EINVAL;
-	strtok_r(buf, ",", &save); /* the name */
-	while ((tok = strtok_r(NULL, ",", &save))) {
-		r = idectl_attach(ctl, tok);
+	for (i = 0; i < DEVSPEC_MAX_DRIVES; i++) {
+		if (!o->spec->drives[i].fd)
+			continue;
+		r = idectl_attach(ctl, i, &o->spec->drives[i]);
 		if (r) {
-			log_err("piix3_ide: bad drive '%s': %s", tok,
-				strerror(-r));
+			log_err("piix3_ide: hd%c on fd %d: %s", 'a' + i,
+				o->spec->drives[i].fd, strerror(-r));
 			return r;
 		}
 	}

@@ -188,6 +188,7 @@ static int image(const char *name, unsigned bytes, int fd, int cd)
 
 static int setup(void **state)
 {
+	static struct devspec spec;
 	struct dev_opts o;
 	int sv[2];
 
@@ -214,13 +215,18 @@ static int setup(void **state)
 	    image("cd", CD_BYTES, CD_FD, 1))
 		return -1;
 	memset(&o, 0, sizeof(o));
-	o.spec = "piix3_ide,hda=40:rw:disk,hdc=41:ro:cdrom";
+	if (devspec_parse("piix3_ide,hda=40:rw:disk,hdc=41:ro:cdrom", &spec,
+			  NULL, 0))
+		return -1;
+	o.spec = &spec;
 	dm.devs[0].dm = &dm;
 	snprintf(dm.devs[0].name, sizeof(dm.devs[0].name), "piix3_ide");
 	if (dev_ide_create(&dm, &dm.devs[0], &o))
 		return -1;
 	memset(&o, 0, sizeof(o));
-	o.spec = "fw_cfg";
+	if (devspec_parse("fw_cfg,boot=c", &spec, NULL, 0))
+		return -1;
+	o.spec = &spec;
 	snprintf(o.boot, sizeof(o.boot), "c");
 	dm.devs[1].dm = &dm;
 	snprintf(dm.devs[1].name, sizeof(dm.devs[1].name), "fw_cfg");
