@@ -422,6 +422,7 @@ int cli_shutdown(int argc, char **argv)
 	};
 	const struct json_node *ret, *notified;
 	uint64_t timeout = 30;
+	struct json_writer w;
 	struct client c;
 	char args[64], err[256];
 	const char *name;
@@ -460,8 +461,14 @@ int cli_shutdown(int argc, char **argv)
 	if (cli_need_root() || cli_resolve(name, &domid) ||
 	    cli_open(&c, name, domid))
 		return CLI_STATUS_FAILURE;
-	snprintf(args, sizeof(args), "{\"timeout\":%llu}",
-		 (unsigned long long)timeout);
+	json_writer_init(&w, args, sizeof(args));
+	json_w_object_begin(&w);
+	json_w_kuint(&w, "timeout", timeout);
+	json_w_object_end(&w);
+	if (json_writer_finish(&w) < 0) {
+		client_close(&c);
+		return CLI_STATUS_FAILURE;
+	}
 	r = client_execute(&c, "system_powerdown", args, CLI_TIMEOUT_MS, &ret,
 			   err, sizeof(err));
 	if (r) {

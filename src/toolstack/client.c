@@ -106,15 +106,24 @@ int client_execute(struct client *c, const char *cmd, const char *args_json,
 {
 	int64_t deadline = util_now_ns() + (int64_t)timeout_ms * 1000000;
 	unsigned id = ++c->next_id;
+	struct json_writer w;
 	char req[1024];
 	int n, r;
 
-	n = snprintf(req, sizeof(req),
-		     "{\"execute\":\"%s\"%s%s,\"id\":%u}\n", cmd,
-		     args_json ? ",\"arguments\":" : "",
-		     args_json ? args_json : "", id);
-	if (n < 0 || (size_t)n >= sizeof(req))
-		return -E2BIG;
+	/* One byte kept for the newline that ends the request. */
+	json_writer_init(&w, req, sizeof(req) - 1);
+	json_w_object_begin(&w);
+	json_w_kstr(&w, "execute", cmd);
+	if (args_json) {
+		json_w_key(&w, "arguments");
+		json_w_raw_value(&w, args_json, strlen(args_json));
+	}
+	json_w_kuint(&w, "id", id);
+	json_w_object_end(&w);
+	n = json_writer_finish(&w);
+	if (n < 0)
+		return n == -ENOSPC ? -E2BIG : n;
+	req[n++] = '\n';
 	r = client_send(c, req, (size_t)n);
 	if (r) {
 		snprintf(err, errlen, "sending to the monitor: %s",

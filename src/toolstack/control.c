@@ -107,15 +107,29 @@ static void control_send(struct control_client *cl, const char *text,
 
 static void control_greet(struct control_client *cl)
 {
+	struct json_writer w;
 	char buf[256];
-	int n = snprintf(buf, sizeof(buf),
-			 "{\"safepc\":{\"version\":{\"major\":%d,\"minor\":%d,"
-			 "\"micro\":%d},\"package\":\"safepc %s\"},"
-			 "\"capabilities\":[]}",
-			 SAFEPC_VERSION_MAJOR, SAFEPC_VERSION_MINOR,
-			 SAFEPC_VERSION_MICRO, SAFEPC_VERSION);
+	int n;
 
-	control_send(cl, buf, (size_t)n);
+	json_writer_init(&w, buf, sizeof(buf));
+	json_w_object_begin(&w);
+	json_w_key(&w, "safepc");
+	json_w_object_begin(&w);
+	json_w_key(&w, "version");
+	json_w_object_begin(&w);
+	json_w_kint(&w, "major", SAFEPC_VERSION_MAJOR);
+	json_w_kint(&w, "minor", SAFEPC_VERSION_MINOR);
+	json_w_kint(&w, "micro", SAFEPC_VERSION_MICRO);
+	json_w_object_end(&w);
+	json_w_kstr(&w, "package", "safepc " SAFEPC_VERSION);
+	json_w_object_end(&w);
+	json_w_key(&w, "capabilities");
+	json_w_array_begin(&w);
+	json_w_array_end(&w);
+	json_w_object_end(&w);
+	n = json_writer_finish(&w);
+	if (n > 0)
+		control_send(cl, buf, (size_t)n);
 }
 
 static void control_accept(struct control *ctl)
@@ -392,17 +406,25 @@ void control_handle(struct control *ctl, const struct pollfd *pfd)
 void control_event(struct control *ctl, const char *name, const char *data)
 {
 	char buf[CONTROL_EVENT_MAX];
+	struct json_writer w;
 	struct timespec ts;
 	unsigned i;
 	int n;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	n = snprintf(buf, sizeof(buf),
-		     "{\"event\":\"%s\",\"data\":%s,\"timestamp\":"
-		     "{\"seconds\":%lld,\"microseconds\":%ld}}",
-		     name, data ? data : "{}", (long long)ts.tv_sec,
-		     ts.tv_nsec / 1000);
-	if (n < 0 || (size_t)n >= sizeof(buf))
+	json_writer_init(&w, buf, sizeof(buf));
+	json_w_object_begin(&w);
+	json_w_kstr(&w, "event", name);
+	json_w_key(&w, "data");
+	json_w_raw_value(&w, data ? data : "{}", strlen(data ? data : "{}"));
+	json_w_key(&w, "timestamp");
+	json_w_object_begin(&w);
+	json_w_kint(&w, "seconds", ts.tv_sec);
+	json_w_kint(&w, "microseconds", ts.tv_nsec / 1000);
+	json_w_object_end(&w);
+	json_w_object_end(&w);
+	n = json_writer_finish(&w);
+	if (n < 0)
 		return;
 	memcpy(ctl->events[ctl->nr_events++ % CONTROL_EVENT_LOG], buf,
 	       (size_t)n + 1);
