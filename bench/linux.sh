@@ -372,6 +372,7 @@ bench_linux() {
 
 	echo
 	echo "machine: $(nproc) CPUs, $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ);" \
+		"/dev/kvm $([ -e /dev/kvm ] && echo yes || echo no);" \
 		"QEMU firmware $(basename "$qbios"), cmdline '$cmdline';" \
 		"load average $load0 before, $(cut -d' ' -f1-3 /proc/loadavg) after" \
 		"($(awk -v t="$(($(bench_now_us) - start_us))" \
