@@ -193,6 +193,7 @@ struct soft_cpu {
 	uint64_t pat, tsc_aux, misc_enable, mtrr_def_type;
 	uint64_t mtrr_fixed[11], mtrr_var[16];
 	int64_t tsc_offset; /* guest TSC = ops->clock_ns scaled + offset */
+	int64_t tsc_adjust; /* IA32_TSC_ADJUST: what writes added to it */
 	/* x87/MMX/SSE: the FXSAVE image (512 bytes), kept in that layout. */
 	uint8_t fxsave[512] __attribute__((aligned(16)));
 
@@ -248,6 +249,9 @@ struct soft_vm {
 	/* core: per page, which 64-byte chunks hold decoded code (a write
 	 * elsewhere in a code page leaves its decoded blocks valid). */
 	_Atomic uint64_t *code_chunks;
+	/* The first vCPU's power-on TSC offset (INT64_MIN: none yet): every
+	 * vCPU counts from that moment, so their TSCs agree (soft_cpu_new). */
+	_Atomic int64_t tsc_epoch;
 };
 
 /* ================= core (decode.c, exec.c, alu.c ...) ================= */

@@ -66,6 +66,15 @@
 	(C1C_SSE3 | C1C_CX16 | C1C_POPCNT | C1C_X2APIC | C1C_TSCDL |    \
 	 C1C_XSAVE | C1C_HYPERVISOR)
 
+/*
+ * Leaf 7 subleaf 0 EBX: IA32_TSC_ADJUST (msr.c) alone. With it, an
+ * invariant TSC and few NUMA nodes, Linux (5.16+) trusts the TSC without
+ * its clocksource watchdog; otherwise the early watchdog is
+ * refined-jiffies (no HPET here), which an interpreter's late timer ticks
+ * make drift, and the TSC is dropped for acpi_pm.
+ */
+#define C7B_TSC_ADJUST (1u << 1)
+
 /* ---- leaf 0x80000001 ---- */
 #define CXC_LAHF (1u << 0)	/* LAHF/SAHF in 64-bit mode (core) */
 #define CXD_SYSCALL (1u << 11)	/* SYSCALL/SYSRET */
@@ -108,8 +117,9 @@ struct cpuid_leaf {
 	uint32_t r[4]; /* EAX EBX ECX EDX */
 };
 
-/* Leaves not listed (2-0x14 but 1, 0x80000005/6, 0x40000001-f) read as
- * zeros; leaf 1 EBX and the string leaves are filled in cpuid(). */
+/* Leaves not listed (2-0x14 but 1 and 7, 0x80000005/6, 0x40000001-f)
+ * read as zeros; leaf 1 EBX, leaf 7 and the string leaves are filled in
+ * cpuid_leaf(). */
 static const struct cpuid_leaf cpuid_table[] = {
 	{ 0x00000001, { CPUID_SIGNATURE, 0, CPUID_1_ECX, CPUID_1_EDX } },
 	/* crystal = the LAPIC bus clock, 1 GHz; TSC = crystal * EBX / EAX,
@@ -139,7 +149,7 @@ static void cpuid_str(uint32_t r[], const char *s, unsigned n)
 	memcpy(r, s, n);
 }
 
-/* One leaf (subleaf ignored: no leaf we publish has subleaves). */
+/* One leaf; subleaves only for leaf 7 (the others have none). */
 static void cpuid_leaf(const struct soft_cpu *cpu, uint32_t leaf, uint32_t r[4])
 {
 	memset(r, 0, 4 * sizeof(r[0]));
@@ -161,6 +171,11 @@ static void cpuid_leaf(const struct soft_cpu *cpu, uint32_t leaf, uint32_t r[4])
 	case 1:
 		/* CLFLUSH line 64 bytes, 1 logical CPU, APIC id. */
 		r[1] = (8u << 8) | (1u << 16) | ((cpu->id & 0xffu) << 24);
+		break;
+	case 7:
+		/* EAX = 0: subleaf 0 is the last. */
+		if ((uint32_t)cpu->gpr[R_CX] == 0)
+			r[1] = C7B_TSC_ADJUST;
 		break;
 	case 0x40000000:
 		r[0] = CPUID_MAX_HV;

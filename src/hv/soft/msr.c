@@ -3,8 +3,8 @@
  * MSRs of the soft CPU (RDMSR/WRMSR) and the TSC (RDTSC/RDTSCP).
  *
  * The CPU keeps EFER, the SYSCALL/SYSENTER MSRs, the segment bases, the
- * TSC offset and TSC_AUX, PAT, MISC_ENABLE and the MTRRs (stored and
- * validated, never acted on: the soft CPU has no caches). What the LAPIC
+ * TSC offset, TSC_ADJUST and TSC_AUX, PAT, MISC_ENABLE and the MTRRs
+ * (stored and validated, never acted on: the soft CPU has no caches). What the LAPIC
  * owns (APIC base, TSC deadline, the x2APIC range) goes to ops->rdmsr/
  * wrmsr. Anything else is #GP(0), as on hardware for an MSR that does not
  * exist.
@@ -15,6 +15,7 @@
 #define MSR_PLATFORM_ID 0x17u
 #define MSR_APIC_BASE 0x1bu
 #define MSR_FEATURE_CONTROL 0x3au
+#define MSR_TSC_ADJUST 0x3bu
 #define MSR_BIOS_SIGN_ID 0x8bu
 #define MSR_MTRRCAP 0xfeu
 #define MSR_SYSENTER_CS 0x174u
@@ -105,6 +106,9 @@ static int msr_get(struct soft_cpu *cpu, uint32_t msr, uint64_t *v)
 	switch (msr) {
 	case MSR_TSC:
 		*v = sys_tsc(cpu);
+		return 0;
+	case MSR_TSC_ADJUST:
+		*v = (uint64_t)cpu->tsc_adjust;
 		return 0;
 	case MSR_PLATFORM_ID:
 		*v = 0;
@@ -205,11 +209,23 @@ static int msr_set(struct soft_cpu *cpu, uint32_t msr, uint64_t v)
 		unsigned __int128 t;
 		int64_t ns = cpu->ops->clock_ns ? cpu->ops->clock_ns(cpu->ctx)
 						: 0;
+		int64_t old = cpu->tsc_offset;
 
 		t = (unsigned __int128)(uint64_t)ns * SOFT_TSC_KHZ;
 		cpu->tsc_offset = (int64_t)(v - (uint64_t)(t / 1000000u));
+		/* SDM: a TSC write adds (new - current TSC) to TSC_ADJUST. */
+		cpu->tsc_adjust = (int64_t)((uint64_t)cpu->tsc_adjust +
+					    (uint64_t)cpu->tsc_offset -
+					    (uint64_t)old);
 		return 0;
 	}
+	case MSR_TSC_ADJUST:
+		/* Moves the TSC by the change (Linux's TSC sync uses it to
+		 * line an AP's TSC up with the boot CPU's). */
+		cpu->tsc_offset = (int64_t)((uint64_t)cpu->tsc_offset + v -
+					    (uint64_t)cpu->tsc_adjust);
+		cpu->tsc_adjust = (int64_t)v;
+		return 0;
 	case MSR_BIOS_SIGN_ID:
 		return 0; /* the microcode loader's "clear" write */
 	case MSR_SYSENTER_CS:

@@ -82,6 +82,7 @@ void soft_reset_state(struct soft_cpu *cpu, int init)
 		/* The TSC counts from 0 at power-on. */
 		cpu->tsc_offset = 0;
 		cpu->tsc_offset = -(int64_t)sys_tsc(cpu);
+		cpu->tsc_adjust = 0;
 	}
 	/* x87/SSE: FCW 0x0040 at power-on (0x037f after INIT), MXCSR. */
 	memset(cpu->fxsave, 0, sizeof(cpu->fxsave));

@@ -22,6 +22,7 @@ struct soft_vm *soft_vm_new(uint64_t low_bytes, uint64_t high_bytes)
 	pages = (low_bytes > (1ull << 32) ? low_bytes : (1ull << 32)) >> 12;
 	pages += (high_bytes + 4095) >> 12;
 	vm->ram_pages = pages;
+	atomic_init(&vm->tsc_epoch, INT64_MIN);
 	vm->code_bits = calloc((pages + 7) / 8, 1);
 	vm->code_gen = calloc(pages, sizeof(*vm->code_gen));
 	vm->code_chunks = calloc(pages, sizeof(*vm->code_chunks));
@@ -47,6 +48,7 @@ struct soft_cpu *soft_cpu_new(struct soft_vm *vm, unsigned id,
 			      const struct soft_ops *ops, void *ctx)
 {
 	struct soft_cpu *cpu;
+	int64_t epoch;
 
 	if (posix_memalign((void **)&cpu, 64, sizeof(*cpu)))
 		return NULL;
@@ -61,6 +63,16 @@ struct soft_cpu *soft_cpu_new(struct soft_vm *vm, unsigned id,
 	cpu->ops = ops;
 	cpu->ctx = ctx;
 	soft_reset_state(cpu, 0);
+	/*
+	 * One power-on for the machine: the TSCs of all vCPUs count from
+	 * the first one's, as on hardware where they reset together. Linux
+	 * tests APs for a TSC behind the boot CPU's and drops the TSC as a
+	 * clock when it finds one.
+	 */
+	epoch = INT64_MIN;
+	if (!atomic_compare_exchange_strong(&vm->tsc_epoch, &epoch,
+					    cpu->tsc_offset))
+		cpu->tsc_offset = epoch;
 	soft_mode_update(cpu);
 	atomic_fetch_add(&vm->nr_cpus, 1);
 	return cpu;

@@ -323,7 +323,14 @@ static void test_msr_tsc(void **state)
 	uint64_t t0 = rdmsr(c, 0x10);
 	f->clock = 2000;
 	assert_int_equal(rdmsr(c, 0x10) - t0, 1000ull * SOFT_TSC_KHZ / 1000000);
+	uint64_t before = rdmsr(c, 0x10), adj = rdmsr(c, 0x3b);
 	wrmsr(c, 0x10, 1ull << 40);
+	assert_int_equal(rdmsr(c, 0x10), 1ull << 40);
+	/* TSC_ADJUST: a TSC write adds its step; a write moves the TSC */
+	assert_int_equal(rdmsr(c, 0x3b), adj + (1ull << 40) - before);
+	wrmsr(c, 0x3b, rdmsr(c, 0x3b) + 500);
+	assert_int_equal(rdmsr(c, 0x10), (1ull << 40) + 500);
+	wrmsr(c, 0x3b, rdmsr(c, 0x3b) - 500);
 	assert_int_equal(rdmsr(c, 0x10), 1ull << 40);
 	wrmsr(c, 0xc0000103, 7);
 	soft_rdtsc(c, 1);
@@ -339,6 +346,21 @@ static void test_msr_tsc(void **state)
 	/* CR/DR moves are CPL 0 */
 	assert_int_equal(FAULT(f, soft_mov_from_cr(c, 0)), V_GP);
 	assert_int_equal(FAULT(f, soft_hlt(c)), V_GP);
+}
+
+static void test_tsc_epoch(void **state)
+{
+	struct fake *f = *state;
+	struct soft_cpu *ap;
+
+	/* A vCPU created later counts from the first one's power-on. */
+	f->clock = 5000;
+	ap = soft_cpu_new(f->vm, 1, f->cpu->ops, f);
+	assert_non_null(ap);
+	assert_int_equal(rdmsr(ap, 0x10), rdmsr(f->cpu, 0x10));
+	assert_int_equal(rdmsr(ap, 0x10), 5000ull * SOFT_TSC_KHZ / 1000000);
+	assert_int_equal(rdmsr(ap, 0x3b), 0);
+	soft_cpu_free(ap);
 }
 
 static void test_dr(void **state)
@@ -408,6 +430,13 @@ static void test_cpuid(void **state)
 	assert_int_equal((uint64_t)r[2] / 1000 * r[1] / r[0], SOFT_TSC_KHZ);
 	/* as Linux computes it: unsigned 32-bit, no overflow */
 	assert_int_equal((uint32_t)(r[2] / 1000 * r[1]) / r[0], SOFT_TSC_KHZ);
+	cpuid(c, 7, r); /* subleaf 0: TSC_ADJUST alone */
+	assert_int_equal(r[0], 0);
+	assert_int_equal(r[1], 1u << 1);
+	c->gpr[R_AX] = 7;
+	c->gpr[R_CX] = 1;
+	soft_cpuid(c);
+	assert_int_equal(c->gpr[R_BX], 0);
 	cpuid(c, 0x7fffffff, r); /* out of range: the highest basic leaf */
 	assert_int_equal(r[0], SOFT_TSC_KHZ / 1000);
 }
@@ -575,7 +604,8 @@ int main(void)
 		T(test_reset),	   T(test_mode_switches),
 		T(test_big_real),  T(test_seg_loads),
 		T(test_ltr_lar),   T(test_far_call_gate),
-		T(test_msr_tsc),   T(test_dr),
+		T(test_msr_tsc),   T(test_tsc_epoch),
+		T(test_dr),
 		T(test_cpuid),	   T(test_syscall),
 		T(test_sysenter),  T(test_io_bitmap),
 		T(test_long_far),
