@@ -19,9 +19,12 @@
 
 /* ---- the table ---- */
 
+/*
+ * Each device of the machine table (common/machine.h, which gives its name,
+ * description, ports, IRQs and PCI function) with its adapter.
+ */
 struct devices_entry {
-	const char *name;
-	const char *what;
+	enum machine_dev_id id;
 	int (*create)(struct dm *dm, struct dm_dev *dev,
 		      const struct dev_opts *o);
 	unsigned keys; /* the DEVSPEC_KEY_* options its adapter reads */
@@ -30,29 +33,21 @@ struct devices_entry {
 #define DEVICES_PORT_IRQ (DEVSPEC_KEY_PORT | DEVSPEC_KEY_IRQ)
 
 static const struct devices_entry devices_table[] = {
-	{ "ns16550", "16550A UART", dev_uart_create,
+	{ MACHINE_UART, dev_uart_create,
 	  DEVICES_PORT_IRQ | DEVSPEC_KEY_CONSOLE },
-	{ "mc146818", "MC146818 RTC and CMOS", dev_rtc_create,
-	  DEVICES_PORT_IRQ },
-	{ "debug_exit", "isa-debug-exit test port", dev_debug_exit_create,
-	  DEVSPEC_KEY_PORT },
-	{ "acpi_pm", "ACPI PM1a soft-off register", dev_acpi_pm_create,
-	  DEVICES_PORT_IRQ },
-	{ "reset_ctl", "PIIX3 reset control register", dev_reset_ctl_create,
-	  DEVSPEC_KEY_PORT },
-	{ "i440fx", "i440FX host bridge (PCI 00:00.0, PAM)", dev_i440fx_create,
-	  0 },
-	{ "piix3", "PIIX3 ISA bridge (PCI 00:01.0, PIRQ)", dev_piix3_create,
-	  0 },
-	{ "fw_cfg", "QEMU firmware configuration (0x510)", dev_fw_cfg_create,
-	  DEVSPEC_KEY_BOOT },
-	{ "i8042", "i8042 keyboard controller (0x60/0x64)", dev_i8042_create,
-	  0 },
-	{ "debugcon", "firmware debug console (0x402)", dev_debugcon_create,
-	  0 },
-	{ "piix3_ide", "PIIX3 IDE (PCI 00:01.1): ATA disks, ATAPI CD-ROM, "
-		       "bus-master DMA", dev_ide_create, DEVSPEC_KEY_DRIVE },
+	{ MACHINE_RTC, dev_rtc_create, DEVICES_PORT_IRQ },
+	{ MACHINE_DEBUG_EXIT, dev_debug_exit_create, DEVSPEC_KEY_PORT },
+	{ MACHINE_ACPI_PM, dev_acpi_pm_create, DEVICES_PORT_IRQ },
+	{ MACHINE_RESET_CTL, dev_reset_ctl_create, DEVSPEC_KEY_PORT },
+	{ MACHINE_I440FX, dev_i440fx_create, 0 },
+	{ MACHINE_PIIX3, dev_piix3_create, 0 },
+	{ MACHINE_FW_CFG, dev_fw_cfg_create, DEVSPEC_KEY_BOOT },
+	{ MACHINE_I8042, dev_i8042_create, 0 },
+	{ MACHINE_DEBUGCON, dev_debugcon_create, 0 },
+	{ MACHINE_IDE, dev_ide_create, DEVSPEC_KEY_DRIVE },
 };
+_Static_assert(ARRAY_SIZE(devices_table) == MACHINE_NR_DEVS,
+	       "an adapter for every device of the machine table");
 
 /*
  * devices_create - creates the device a spec names and claims its ranges.
@@ -71,13 +66,18 @@ int devices_create(struct dm *dm, const struct devspec *spec, char *err,
 		.has_irq = !!(spec->keys & DEVSPEC_KEY_IRQ),
 	};
 	const struct devices_entry *e = NULL;
+	const char *name = NULL;
 	struct dm_dev *dev;
 	unsigned i, extra;
 	int r;
 
-	for (i = 0; i < ARRAY_SIZE(devices_table); i++)
-		if (!strcmp(devices_table[i].name, spec->name))
+	for (i = 0; i < ARRAY_SIZE(devices_table); i++) {
+		name = machine_devs[devices_table[i].id].name;
+		if (!strcmp(name, spec->name)) {
 			e = &devices_table[i];
+			break;
+		}
+	}
 	if (!e) {
 		snprintf(err, errlen, "unknown device (safepc-dm "
 			 "--list-devices lists them)");
@@ -85,7 +85,7 @@ int devices_create(struct dm *dm, const struct devspec *spec, char *err,
 	}
 	extra = spec->keys & ~e->keys;
 	if (extra) {
-		snprintf(err, errlen, "%s takes no %s option", e->name,
+		snprintf(err, errlen, "%s takes no %s option", name,
 			 devspec_key_name(extra & -extra));
 		return -EINVAL;
 	}
@@ -95,7 +95,7 @@ int devices_create(struct dm *dm, const struct devspec *spec, char *err,
 	}
 	snprintf(o.boot, sizeof(o.boot), "%s", spec->boot);
 	dev = &dm->devs[dm->nr_devs];
-	snprintf(dev->name, sizeof(dev->name), "%s", e->name);
+	snprintf(dev->name, sizeof(dev->name), "%s", name);
 	dev->dm = dm;
 	r = e->create(dm, dev, &o);
 	if (r) {
@@ -111,6 +111,6 @@ void devices_list(void)
 	unsigned i;
 
 	for (i = 0; i < ARRAY_SIZE(devices_table); i++)
-		printf("%-12s %s\n", devices_table[i].name,
-		       devices_table[i].what);
+		printf("%-12s %s\n", machine_devs[devices_table[i].id].name,
+		       machine_devs[devices_table[i].id].what);
 }
