@@ -12,6 +12,17 @@
 
 #include "toolstack/check_priv.h"
 
+/* Counts one more holder of an id; the first is named (pid and comm,
+ * from its status text st). */
+static void check_owner_note(struct check_owner *o, pid_t pid, const char *st)
+{
+	if (o->count++)
+		return;
+	o->first = pid;
+	if (check_field(st, "Name", o->comm, sizeof(o->comm)))
+		snprintf(o->comm, sizeof(o->comm), "?");
+}
+
 /*
  * One pass over /proc: for each process of the domain, who else holds its
  * uid or gid (as real, effective, saved or fs id). Threads of other
@@ -52,20 +63,10 @@ void check_unique(struct check_domain *d)
 				uid_hit |= has_u && u[k] == p->uid;
 				gid_hit |= has_g && g[k] == p->gid;
 			}
-			if (uid_hit && !p->uid_other.count++) {
-				p->uid_other.first = (pid_t)pid;
-				if (check_field(st, "Name", p->uid_other.comm,
-						sizeof(p->uid_other.comm)))
-					snprintf(p->uid_other.comm,
-						 sizeof(p->uid_other.comm), "?");
-			}
-			if (gid_hit && !p->gid_other.count++) {
-				p->gid_other.first = (pid_t)pid;
-				if (check_field(st, "Name", p->gid_other.comm,
-						sizeof(p->gid_other.comm)))
-					snprintf(p->gid_other.comm,
-						 sizeof(p->gid_other.comm), "?");
-			}
+			if (uid_hit)
+				check_owner_note(&p->uid_other, (pid_t)pid, st);
+			if (gid_hit)
+				check_owner_note(&p->gid_other, (pid_t)pid, st);
 		}
 	}
 	closedir(dir);
