@@ -14,8 +14,10 @@
 #include "jail/cgroup.h"
 #include "toolstack/check_priv.h"
 
-const char *const check_cg_names[CHECK_NR_CG] = { "pids.max", "memory.max",
-						   "cpu.weight" };
+/* The state file's names of the cgroup limits, as CHECK_CG_*. */
+static const char *const check_cg_names[CHECK_NR_CG] = { "pids.max",
+							  "memory.max",
+							  "cpu.weight" };
 
 /* Parses "N" or "unlimited". */
 static int check_limit_val(const char *s, uint64_t *v)

@@ -43,8 +43,6 @@ struct check_fd {
 /* The recorded limits, indexed as the state file's names below. */
 enum { CHECK_LIM_NOFILE, CHECK_LIM_NPROC, CHECK_LIM_FSIZE, CHECK_NR_LIM };
 enum { CHECK_CG_PIDS, CHECK_CG_MEMORY, CHECK_CG_CPU, CHECK_NR_CG };
-/* The state file's names of the cgroup limits (check_limits.c). */
-extern const char *const check_cg_names[CHECK_NR_CG];
 
 /* Other processes found holding a process's uid or gid. */
 struct check_owner {
