@@ -135,7 +135,7 @@ bench_linux_field() {
 
 bench_linux() {
 	local rounds=3 tmo=900 accel=auto mem=256 vcpus=1 disk=1 early=0 keep=
-	local append= qbios=/usr/share/qemu/qboot.rom
+	local append='' qbios=/usr/share/qemu/qboot.rom
 	local safepc runner qemu fix kernel initrd img cmdline vmm r v cfg log
 	local res a qacc sum sum_pk
 	local -a order qargs
@@ -173,9 +173,9 @@ bench_linux() {
 	*) bench_linux_usage ;;
 	esac
 	[ "$(id -u)" = 0 ] || bench_skip "needs root (the jail)"
-	[ $accel = soft ] || bench_need_kvm
+	[ "$accel" = soft ] || bench_need_kvm
 	qacc=tcg
-	[ $accel = soft ] || qacc=kvm
+	[ "$accel" = soft ] || qacc=kvm
 
 	safepc=$(bench_find_exe safepc "$BENCH_BUILD/src/toolstack") ||
 		bench_die "no safepc in $BENCH_BUILD (build it: ninja -C $BENCH_BUILD)"
@@ -187,8 +187,9 @@ bench_linux() {
 		bench_die "tests/linux/fixture failed"
 	kernel=$(sed -n 's/^kernel=\([^ ]*\) initrd=.*/\1/p' <<<"$fix")
 	initrd=$(sed -n 's/.* initrd=\(.*\)$/\1/p' <<<"$fix")
-	[ -f "$kernel" ] && [ -f "$initrd" ] ||
+	if [ ! -f "$kernel" ] || [ ! -f "$initrd" ]; then
 		bench_die "the fixture printed '$fix', not kernel=PATH initrd=PATH"
+	fi
 	if [ -n "$keep" ]; then
 		mkdir -p "$keep" || bench_die "cannot create $keep"
 	fi
