@@ -1088,7 +1088,7 @@ static int test_killed(int status)
 }
 
 /* Whether rule r is left out of the filter under test: hv on the soft CPU
- * adds none of the KVM ioctl rules (hv_seccomp_add). */
+ * adds none of the KVM ioctl rules (hv_seccomp_apply). */
 static int test_rule_absent(const struct seccomp_rule_desc *r)
 {
 	return !strcmp(test_kind, "hv") && !test_hv_kvm &&
