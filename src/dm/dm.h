@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "common/guestmem.h"
+#include "dm/dma_nomap.h"
 #include "common/util.h"
 #include "proto/dm_op.h"
 #include "proto/ioreq.h"
@@ -79,6 +80,11 @@ struct dm {
 	int disk_fd[4];
 	int disk_rw[4];
 	unsigned nr_disks;
+	/* The guest RAM memfd (proto/fds.h; 0 in unit tests: none) and, in
+	 * a DM with disks, what DMA goes through instead of its mapping
+	 * (dma_nomap.h; the seccomp filter names these fds and pid). */
+	int ram_fd;
+	struct dma_nomap dma;
 	/* Guest RAM written by DMA and not yet reported to hv (channel.c):
 	 * one contiguous range, len 0 when none. */
 	uint64_t dirty_gpa, dirty_len;

@@ -54,6 +54,7 @@ static void dm_map_fds(struct dm *dm)
 	 * (shmem_enabled = advise); a no-op otherwise. */
 	(void)madvise(dm->mem.base, dm->ram_bytes, MADV_HUGEPAGE);
 	guestmem_layout(dm->ram_bytes, &dm->mem.low_size, &dm->mem.high_size);
+	dm->ram_fd = LAUNCH_DM_FD_RAM; /* kept open: DMA splices from it */
 }
 
 int main(int argc, char **argv)

@@ -64,6 +64,40 @@ const unsigned dm_seccomp_nr_rules = ARRAY_SIZE(dm_seccomp_rules);
  * pwrite64, pwritev and fdatasync on writable ones. (A read-only
  * image fd is also opened O_RDONLY by the monitor.)
  */
+/* One splice(2) rule: from fd `in` to fd `out`, nothing else. */
+static int dm_seccomp_splice_rule(scmp_filter_ctx ctx, int in, int out)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(splice), 2,
+				SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)in),
+				SCMP_A2(SCMP_CMP_EQ, (scmp_datum_t)out));
+}
+
+/*
+ * Bus-master DMA that bypasses the DM's mapping (dma_nomap.c): reads into
+ * guest RAM by process_vm_writev on the DM's own pid only (flags 0);
+ * writes by splice from the guest RAM memfd into the DM's pipe and from
+ * the pipe into a writable image. No other pid and no other pair of fds.
+ */
+static int dm_seccomp_nomap_rules(const struct dm *dm, scmp_filter_ctx ctx)
+{
+	const struct dma_nomap *dn = &dm->dma;
+	unsigned k;
+	int r, rw = 0;
+
+	r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(process_vm_writev),
+			     2, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)dn->self),
+			     SCMP_A5(SCMP_CMP_EQ, 0));
+	for (k = 0; k < dm->nr_disks && !r; k++) {
+		if (!dm->disk_rw[k])
+			continue;
+		rw = 1;
+		r = dm_seccomp_splice_rule(ctx, dn->pipe_r, dm->disk_fd[k]);
+	}
+	if (!r && rw)
+		r = dm_seccomp_splice_rule(ctx, dn->ram_fd, dn->pipe_w);
+	return r;
+}
+
 static int dm_seccomp_disk_rules(scmp_filter_ctx ctx, void *opaque)
 {
 	const struct dm *dm = opaque;
@@ -92,6 +126,8 @@ static int dm_seccomp_disk_rules(scmp_filter_ctx ctx, void *opaque)
 					     SCMP_SYS(fdatasync), 1,
 					     SCMP_A0(SCMP_CMP_EQ, fd));
 	}
+	if (!r && dm->nr_disks && dma_nomap_ready(&dm->dma))
+		r = dm_seccomp_nomap_rules(dm, ctx);
 	return r;
 }
 
@@ -115,16 +151,25 @@ int dm_seccomp_print(void)
 				    "(dm_seccomp = \"log\": log it)",
 				    dm_seccomp_rules, dm_seccomp_nr_rules);
 
-	/* The rules dm_seccomp_disk_rules() adds when the DM hosts disks. */
+	/* The rules dm_seccomp_disk_rules() adds when the DM hosts disks.
+	 * "disk-map" and "disk-nomap": the two DMA paths, of which a DM
+	 * loads and uses one (dev/ide.c picks it by the host's first-touch
+	 * cost, dm/dma_nomap.h). */
 	printf("pread64\ton a disk fd only\tdisk\tPIO and ATAPI reads "
 	       "(idectl_be_read)\n"
-	       "preadv\ton a disk fd only\tdisk\tbus-master DMA reads "
+	       "preadv\ton a disk fd only\tdisk-map\tbus-master DMA reads "
 	       "straight into guest RAM (idectl_be_dmav)\n"
 	       "pwrite64\ton a writable disk fd only\tdisk\tPIO writes "
 	       "(idectl_be_write)\n"
-	       "pwritev\ton a writable disk fd only\tdisk\tbus-master DMA "
+	       "pwritev\ton a writable disk fd only\tdisk-map\tbus-master DMA "
 	       "writes straight from guest RAM (idectl_be_dmav)\n"
 	       "fdatasync\ton a writable disk fd only\tdisk\tFLUSH CACHE "
-	       "(idectl_be_flush)\n");
+	       "(idectl_be_flush)\n"
+	       "process_vm_writev\ton the DM's own pid, flags 0\tdisk-nomap\t"
+	       "bus-master DMA reads into guest RAM without touching it "
+	       "through the DM's mapping (dma_nomap_move)\n"
+	       "splice\tguest RAM fd -> DMA pipe, DMA pipe -> writable disk "
+	       "fd\tdisk-nomap\tbus-master DMA writes, the same way "
+	       "(dma_nomap_move)\n");
 	return r;
 }

@@ -675,7 +675,8 @@ static int launch_start_dm(struct launch_domain *d, struct launch_fds *f,
 	s.exe_fd = f->dm_exe;
 	s.argv = a.argv;
 	s.empty_root = LAUNCH_EMPTY_ROOT;
-	s.nofile = (unsigned long)s.nr_fds;
+	/* + the pipe that the IDE DM's DMA splices through (dm/dma_nomap.h). */
+	s.nofile = (unsigned long)s.nr_fds + (plan->disks ? 2 : 0);
 	s.nproc = 1;
 	/* A DM may touch guest RAM first (DMA), so RAM counts here too;
 	 * its own heap is tiny. One CPU at most, lower weight than hv. */

@@ -14,7 +14,9 @@
 # against `safepc-hv --print-allowlist` and `safepc-dm --print-allowlist`:
 #   - every rule marked "always" must appear (an ioctl rule by its request),
 #     and so must the DM's "disk" rules (the ide run reads and writes by
-#     PIO and DMA and flushes);
+#     PIO and DMA and flushes), and all the rules of one of its two DMA
+#     paths, "disk-map" or "disk-nomap" (the IDE DM picks one by the
+#     host's cost of first touching a page, src/dm/dma_nomap.h);
 #   - nothing outside the allowlist may appear (it would have been killed).
 # Rules marked "rare" are listed as seen or not, for information.
 #
@@ -200,6 +202,9 @@ for k in hv dm; do
 		continue
 	}
 	missing=() rare_seen=() rare_unseen=() kvm_only=()
+	# The DM's two DMA paths (disk-map, disk-nomap): the run must use
+	# every rule of one of them; the other is for other hosts.
+	declare -A dma_unseen=([disk-map]="" [disk-nomap]="")
 	while IFS=$'\t' read -r name filter when why; do
 		if [ "$k" = hv ] && [ "$all_soft" = 1 ] &&
 			[[ $name == ioctl\(* ]]; then
@@ -212,6 +217,8 @@ for k in hv dm; do
 		fi
 		if [ "$when" = rare ]; then
 			rare_unseen+=("$name")
+		elif [ "$when" = disk-map ] || [ "$when" = disk-nomap ]; then
+			dma_unseen[$when]+="$name "
 		elif [ "$when" = disk ]; then
 			missing+=("$name")
 			echo "FAIL: $k: disk rule '$name' ($filter) was not" \
@@ -222,6 +229,20 @@ for k in hv dm; do
 				"needed, but no run used it: $why"
 		fi
 	done < "$tmp/$k.allow"
+	if grep -qP '\tdisk-(no)?map\t' "$tmp/$k.allow"; then
+		if [ -z "${dma_unseen[disk-map]}" ]; then
+			echo "$k: DMA path disk-map used; disk-nomap rules not" \
+				"used: ${dma_unseen[disk-nomap]:-none}"
+		elif [ -z "${dma_unseen[disk-nomap]}" ]; then
+			echo "$k: DMA path disk-nomap used; disk-map rules not" \
+				"used: ${dma_unseen[disk-map]}"
+		else
+			missing+=(dma)
+			echo "FAIL: $k: neither DMA path was used whole by the" \
+				"ide run: disk-map lacks ${dma_unseen[disk-map]}," \
+				"disk-nomap lacks ${dma_unseen[disk-nomap]}"
+		fi
+	fi
 	[ ${#missing[@]} = 0 ] || fail=1
 	# Anything outside the allowlist would have killed the process
 	# (under soft, hv's ioctl rules are not in it).

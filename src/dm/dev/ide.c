@@ -95,9 +95,50 @@ static int idectl_guest_iov(struct idectl *ctl, const struct bmdma_seg *seg,
 			    unsigned nseg, struct iovec *iov);
 
 /*
- * Bus-master DMA straight between the image and guest RAM: one
- * preadv/pwritev per batch of segments, no copy through the drive's
- * buffer. A short read (past the end of the image) leaves zeros.
+ * The transfer without touching guest RAM through the DM's own mapping
+ * (dm/dma_nomap.h): each run of segments that is contiguous in guest RAM
+ * moves as one. iov holds the segments' checked host pointers
+ * (idectl_guest_iov); only a read past the end of the image writes
+ * through them, zeros.
+ */
+static int idectl_nomap_dmav(struct idectl_disk *d, uint64_t off,
+			      const struct bmdma_seg *seg, unsigned nseg,
+			      const struct iovec *iov, bool to_guest)
+{
+	struct dm *dm = d->ctl->dev->dm;
+	unsigned i = 0, j;
+
+	while (i < nseg) {
+		uint64_t len = seg[i].len, moved;
+		int r;
+
+		for (j = i + 1; j < nseg && seg[j].gpa == seg[i].gpa + len &&
+				(char *)iov[j].iov_base ==
+					(char *)iov[i].iov_base + len;
+		     j++)
+			len += seg[j].len;
+		r = dma_nomap_move(&dm->dma, &dm->mem, d->fd, off, seg[i].gpa,
+				   len, to_guest, &moved);
+		if (r)
+			return r;
+		if (moved < len) {
+			/* End of the image: the rest reads as zeros. */
+			memset((char *)iov[i].iov_base + moved, 0, len - moved);
+			for (; j < nseg; j++)
+				memset(iov[j].iov_base, 0, iov[j].iov_len);
+			return 0;
+		}
+		off += len;
+		i = j;
+	}
+	return 0;
+}
+
+/*
+ * Bus-master DMA straight between the image and guest RAM, no copy
+ * through the drive's buffer: by dma_nomap where the DM has it, else one
+ * preadv/pwritev per batch of segments through the DM's mapping. A short read (past the end of
+ * the image) leaves zeros.
  */
 static int idectl_be_dmav(void *o, uint64_t off, const struct bmdma_seg *seg,
 			  unsigned nseg, bool to_guest)
@@ -112,6 +153,8 @@ static int idectl_be_dmav(void *o, uint64_t off, const struct bmdma_seg *seg,
 		return -EROFS;
 	if (idectl_guest_iov(d->ctl, seg, nseg, iov))
 		return -EFAULT;
+	if (dma_nomap_ready(&d->ctl->dev->dm->dma))
+		return idectl_nomap_dmav(d, off, seg, nseg, iov, to_guest);
 	while (first < nseg) {
 		ssize_t n = to_guest ? preadv(d->fd, iov + first,
 					      (int)(nseg - first), (off_t)off)
@@ -371,6 +414,24 @@ int dev_ide_create(struct dm *dm, struct dm_dev *dev,
 	ctl->dev = dev;
 	for (i = 0; i < 2; i++)
 		ide_init(&ctl->ch[i], &idectl_ops[i], ctl);
+	/* Where this process's first touch of a guest page is expensive,
+	 * DMA bypasses its mapping (dm/dma_nomap.h). Before the seccomp
+	 * filter, which allows the calls it makes on these fds only. */
+	if (dm->ram_fd > 0 && !dma_nomap_ready(&dm->dma)) {
+		unsigned long ns = dma_nomap_touch_ns();
+
+		if (ns > DMA_NOMAP_TOUCH_NS) {
+			r = dma_nomap_open(&dm->dma, dm->ram_fd);
+			if (r)
+				log_warn("piix3_ide: DMA through the DM's "
+					 "mapping of guest RAM: %s",
+					 strerror(-r));
+		}
+		log_info("piix3_ide: first touch of a page %lu ns: DMA %s", ns,
+			 dma_nomap_ready(&dm->dma) ? "by splice and "
+						     "process_vm_writev"
+						   : "by preadv/pwritev");
+	}
 
 	for (i = 0; i < DEVSPEC_MAX_DRIVES; i++) {
 		if (!o->spec->drives[i].fd)
