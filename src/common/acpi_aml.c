@@ -133,12 +133,6 @@ void acpi_aml_int(struct acpi_aml *a, uint64_t v)
 	acpi_aml_bytes(a, b, 1 + n);
 }
 
-void acpi_aml_string(struct acpi_aml *a, const char *s)
-{
-	acpi_aml_byte(a, AML_STRING_PREFIX);
-	acpi_aml_bytes(a, s, strlen(s) + 1);
-}
-
 static int aml_hex(char c)
 {
 	if (c >= '0' && c <= '9')

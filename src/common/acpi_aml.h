@@ -82,9 +82,6 @@ void acpi_aml_name(struct acpi_aml *a, const char *name);
 /* The shortest integer encoding of `v` (Zero, One, Byte..QWord). */
 void acpi_aml_int(struct acpi_aml *a, uint64_t v);
 
-/* A string constant. */
-void acpi_aml_string(struct acpi_aml *a, const char *s);
-
 /* An EISA ID such as "PNP0A03", as the 32-bit integer _HID takes. */
 void acpi_aml_eisaid(struct acpi_aml *a, const char *id);
 

@@ -484,7 +484,7 @@ static void test_aml_encodings(void **state)
 	acpi_aml_device(&a, "DEV0");
 	assert_int_equal(acpi_aml_finish(&a), -EINVAL);
 	acpi_aml_init(&a, buf, 4);
-	acpi_aml_string(&a, "hello");
+	acpi_aml_int(&a, UINT64_MAX); /* QWord: 9 bytes */
 	assert_int_equal(acpi_aml_finish(&a), -ENOSPC);
 }
 
