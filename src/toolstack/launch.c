@@ -394,7 +394,8 @@ static int launch_accel(struct launch_domain *d, struct launch_fds *f,
 
 static int launch_open_resources(struct launch_domain *d,
 				 struct launch_fds *f,
-				 char *err, size_t errlen)
+				 const struct launch_plan *plans, char *err,
+				 size_t errlen)
 {
 	const struct domcfg *c = d->cfg;
 	int ctl[2];
@@ -474,7 +475,8 @@ static int launch_open_resources(struct launch_domain *d,
 				 strerror(errno));
 			return -1;
 		}
-		if (i == 0 && c->serial == DOMCFG_SERIAL_PTY) {
+		/* The console: for the DM whose UART the plan gave it. */
+		if (plans[i].console) {
 			if (socketpair(AF_UNIX,
 				       SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 				       0, f->dm[i].con)) {
@@ -771,7 +773,7 @@ int launch_domain_start(struct launch_domain *d, char *err, size_t errlen)
 			 LAUNCH_EMPTY_ROOT, strerror(errno));
 		goto fail;
 	}
-	if (launch_open_resources(d, &f, err, errlen))
+	if (launch_open_resources(d, &f, plans, err, errlen))
 		goto fail;
 	r = launch_start_hv(d, &f, plans, err, errlen);
 	for (i = 0; !r && i < d->nr_dms; i++)

@@ -177,6 +177,8 @@ int launch_plan_build(const struct domcfg *c, struct launch_plan *plans,
 		}
 		if (i == MACHINE_IDE)
 			p->disks = 1;
+		if (i == MACHINE_UART && c->serial != DOMCFG_SERIAL_NONE)
+			p->console = 1;
 	}
 	*nr = n;
 	return 0;

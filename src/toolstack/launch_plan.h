@@ -28,12 +28,13 @@ struct launch_plan {
 	 * `dm` is left 0: the plan's index in plans[] is the DM's. */
 	struct grant grants[LAUNCH_PLAN_MAX_GRANTS];
 	int disks; /* gets the domain's disk fds (hosts the IDE controller) */
+	int console; /* gets the console socket (hosts the UART's console) */
 };
 
 /*
  * launch_plan_build - the DMs of a domain with config `c`, into
- * plans[0..*nr-1] (room for `max`). plans[0] is the chipset DM (it gets
- * the console). With disks, dm_placement = "split" adds the IDE DM as
+ * plans[0..*nr-1] (room for `max`). plans[0] is the chipset DM (it hosts
+ * the UART, so `console` is set there unless serial = "none"). With disks, dm_placement = "split" adds the IDE DM as
  * plans[1]; "single" puts the IDE controller, its grants and the disk fds
  * in plans[0]; without disks there is no IDE controller. The "pam" right
  * is granted only with a firmware image for the i440FX to decode. Disk i

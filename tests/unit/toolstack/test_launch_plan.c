@@ -104,6 +104,7 @@ static void test_no_disks(void **state)
 	assert_int_equal(nr, 1);
 	assert_string_equal(plans[0].name, "chipset");
 	assert_int_equal(plans[0].disks, 0);
+	assert_int_equal(plans[0].console, 1);
 	assert_int_equal(plans[0].nr_grants, ARRAY_SIZE(chipset_grants));
 	assert_grants(&plans[0], chipset_grants, ARRAY_SIZE(chipset_grants));
 	assert_int_equal(plans[0].nr_devs, 10);
@@ -127,6 +128,7 @@ static void test_split(void **state)
 	assert_string_equal(plans[1].name, "ide");
 	assert_int_equal(plans[0].disks, 0);
 	assert_int_equal(plans[1].disks, 1);
+	assert_int_equal(plans[1].console, 0);
 	assert_int_equal(plans[1].nr_devs, 1);
 	assert_string_equal(plans[1].devs[0],
 			    "piix3_ide,hda=8:rw:disk,hdc=9:ro:cdrom");
@@ -167,6 +169,7 @@ static void test_no_firmware_no_console(void **state)
 	assert_int_equal(launch_plan_build(&cfg, plans, 4, &nr, err,
 					   sizeof(err)), 0);
 	assert_false(has(&plans[0], "pam"));
+	assert_int_equal(plans[0].console, 0);
 	assert_int_equal(plans[0].nr_grants, ARRAY_SIZE(chipset_grants) - 1);
 	assert_string_equal(plans[0].devs[0], "ns16550");
 	assert_true(has_dev(&plans[0], "fw_cfg,boot=dc"));
