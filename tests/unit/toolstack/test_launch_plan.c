@@ -188,6 +188,77 @@ static void test_no_room(void **state)
 	assert_true(err[0] != 0);
 }
 
+/* Whether plan `p` grants kind `kind` over all of [first, last]. */
+static int covers(const struct launch_plan *p, enum grant_kind kind,
+		  uint64_t first, uint64_t last)
+{
+	unsigned i;
+
+	for (i = 0; i < p->nr_grants; i++)
+		if (p->grants[i].kind == kind && p->grants[i].first <= first &&
+		    p->grants[i].last >= last)
+			return 1;
+	return 0;
+}
+
+/* Plan `p` lets device `m` claim all its table entry says. */
+static void assert_may_claim(const struct launch_plan *p,
+			     const struct machine_dev *m)
+{
+	unsigned i;
+
+	for (i = 0; i < m->nr_ranges; i++) {
+		const struct machine_range *g = &m->ranges[i];
+
+		if (!covers(p, g->type == DM_OP_RANGE_MMIO ? GRANT_MMIO
+							   : GRANT_PIO,
+			    g->first, g->last))
+			fail_msg("%s: range %u not granted", m->name, i);
+	}
+	if (m->bdf != MACHINE_NO_BDF)
+		assert_true(covers(p, GRANT_PCI, m->bdf, m->bdf));
+	for (i = 0; i < m->nr_irqs; i++)
+		assert_true(covers(p, GRANT_IRQ, m->irqs[i], m->irqs[i]));
+	if (m->rights & MACHINE_MAY_SHUTDOWN)
+		assert_true(covers(p, GRANT_SHUTDOWN, 0, 0));
+	if (m->rights & MACHINE_MAY_ROUTE)
+		assert_true(covers(p, GRANT_PIRQ, 0, 0));
+	if (m->rights & MACHINE_MAY_PAM)
+		assert_true(covers(p, GRANT_PAM, 0, 0));
+}
+
+/*
+ * Every device a plan hosts may claim all its table entry says: each
+ * range (BAR windows included) inside one grant, its PCI function, its
+ * IRQs and rights. Both placements, with disks and firmware.
+ */
+static void test_grants_cover_claims(void **state)
+{
+	unsigned nr = 0, k, d;
+	int single;
+
+	(void)state;
+	add_disk("hda", 0, 0);
+	for (single = 0; single < 2; single++) {
+		cfg.dm_placement = single ? DOMCFG_PLACEMENT_SINGLE
+					  : DOMCFG_PLACEMENT_SPLIT;
+		assert_int_equal(launch_plan_build(&cfg, plans, 4, &nr, err,
+						   sizeof(err)), 0);
+		for (k = 0; k < nr; k++)
+			for (d = 0; d < plans[k].nr_devs; d++) {
+				char name[32];
+				const struct machine_dev *m;
+
+				snprintf(name, sizeof(name), "%.*s",
+					 (int)strcspn(plans[k].devs[d], ","),
+					 plans[k].devs[d]);
+				m = machine_dev_find(name);
+				assert_non_null(m);
+				assert_may_claim(&plans[k], m);
+			}
+	}
+}
+
 /*
  * The machine table itself: no two devices share a port, an IRQ or a PCI
  * function; no fixed range lies in a BAR window; ranges are well formed;
@@ -256,6 +327,7 @@ int main(void)
 		cmocka_unit_test_setup(test_single, reset),
 		cmocka_unit_test_setup(test_no_firmware_no_console, reset),
 		cmocka_unit_test_setup(test_no_room, reset),
+		cmocka_unit_test_setup(test_grants_cover_claims, reset),
 		cmocka_unit_test(test_machine_table),
 	};
 
