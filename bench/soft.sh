@@ -38,7 +38,10 @@
 #             own.
 #   disk      tests/guest/bench_disk.elf on one raw image (as scripts/bench
 #             disk, smaller: PIO 1 MiB each way, DMA M MiB x P passes): the
-#             DMA write+read combined MiB/s the guest reports.
+#             DMA write+read combined MiB/s the guest reports, polled (nIEN
+#             set, the guest polls the bus master: D) and interrupt-driven
+#             (nIEN clear, the guest halts until IRQ 14: E), the same
+#             passes and sizes.
 #   boot      tests/guest/demo.elf (64 MiB): from spawn to the VMM's exit
 #             after the guest's ACPI poweroff (safepc: its multiboot loader;
 #             QEMU: -nodefaults with the minimal firmware qboot,
@@ -48,9 +51,10 @@
 #
 # Last lines:
 #   accel: safepc=soft qemu=tcg bochs=interp
-#   soft: cpu_ratio_tcg=A cpu_ratio_bochs=A2 pio_us=P pio_ratio_tcg=B disk_ratio_tcg=D boot_ratio_tcg=C boot_ref=R
+#   soft: cpu_ratio_tcg=A cpu_ratio_bochs=A2 pio_us=P pio_ratio_tcg=B disk_ratio_tcg=D disk_irq_ratio_tcg=E boot_ratio_tcg=C boot_ref=R
 # A, A2, B, C: safepc's time over the peer's for the same work (lower is
-# better); D: safepc's throughput over QEMU's (higher is better); P: µs per
+# better); D, E: safepc's polled and interrupt-driven DMA throughput over
+# QEMU's (higher is better); P: µs per
 # port read under the soft CPU; R: the QEMU that C compares with
 # (qemu+qboot+nodefaults, or qemu+seabios without qboot).  A part left out
 # (--parts) prints "-".
@@ -81,7 +85,7 @@ bench_soft_usage() {
 	  --disk-passes P DMA passes; default 4
 	Needs root (the jail) and qemu-system-x86_64; not /dev/kvm (safepc
 	runs with accel = "soft" wherever it is).  The last line is
-	  soft: cpu_ratio_tcg=A cpu_ratio_bochs=A2 pio_us=P pio_ratio_tcg=B disk_ratio_tcg=D boot_ratio_tcg=C boot_ref=R
+	  soft: cpu_ratio_tcg=A cpu_ratio_bochs=A2 pio_us=P pio_ratio_tcg=B disk_ratio_tcg=D disk_irq_ratio_tcg=E boot_ratio_tcg=C boot_ref=R
 	USAGE
 	exit 2
 }
@@ -245,6 +249,25 @@ bench_soft_diff() {
 	echo "$(bench_median "${w[@]}") $(bench_minmax "${w[@]}")" \
 		"$(bench_median "${c[@]}") $(bench_median "${ta[@]}")" \
 		"$(bench_median "${tb[@]}")"
+}
+
+# bench_soft_disk_comb LOG MODE - the combined MiB/s (equal amounts each
+# way: 2 / (1/write + 1/read)) of the "bench_disk: MODE" line, or nothing.
+bench_soft_disk_comb() {
+	awk -v m="$2" '
+		$1 == "bench_disk:" && $2 == m {
+			for (i = 3; i <= NF; i++) {
+				split($i, kv, "=")
+				f[kv[1]] = kv[2]
+			}
+		}
+		END {
+			if (f["write_us"] > 0 && f["read_us"] > 0) {
+				w = f["write_mib"] * 1e6 / f["write_us"]
+				r = f["read_mib"] * 1e6 / f["read_us"]
+				printf "%.3f\n", 2 / (1 / w + 1 / r)
+			}
+		}' "$1"
 }
 
 bench_soft() {
@@ -490,7 +513,7 @@ bench_soft() {
 	fi
 
 	# ---- disk -----------------------------------------------------------
-	local -A disk_c
+	local -A disk_c disk_i
 	if [ -n "${want[disk]:-}" ]; then
 		local dimg=$BENCH_TMP/disk.img extra seed
 		elf=$gdir/bench_disk.elf
@@ -518,25 +541,13 @@ bench_soft() {
 				if grep -q '^FAIL:' "$log" || [ "$SOFT_STATUS" != 1 ]; then
 					bench_soft_fail "disk: $vmm: exit status $SOFT_STATUS, want 1" "$log"
 				fi
-				disk_c[$vmm,$r]=$(awk '
-					$1 == "bench_disk:" && $2 == "dma" {
-						for (i = 3; i <= NF; i++) {
-							split($i, kv, "=")
-							f[kv[1]] = kv[2]
-						}
-					}
-					END {
-						if (f["write_us"] > 0 && f["read_us"] > 0) {
-							w = f["write_mib"] * 1e6 / f["write_us"]
-							r = f["read_mib"] * 1e6 / f["read_us"]
-							printf "%.3f\n", 2 / (1 / w + 1 / r)
-						}
-					}' "$log")
-				[ -n "${disk_c[$vmm,$r]}" ] ||
-					bench_soft_fail "disk: $vmm: no 'bench_disk: dma' figures" "$log"
-				bench_log "$(printf 'round %d/%d disk     %-6s DMA %10.2f MiB/s (%.1f s run)' \
+				disk_c[$vmm,$r]=$(bench_soft_disk_comb "$log" dma)
+				disk_i[$vmm,$r]=$(bench_soft_disk_comb "$log" dma_irq)
+				[ -n "${disk_c[$vmm,$r]}" ] && [ -n "${disk_i[$vmm,$r]}" ] ||
+					bench_soft_fail "disk: $vmm: no 'bench_disk: dma' and 'dma_irq' figures" "$log"
+				bench_log "$(printf 'round %d/%d disk     %-6s DMA %10.2f MiB/s polled, %10.2f by IRQ (%.1f s run)' \
 					"$r" "$rounds" "$vmm" "${disk_c[$vmm,$r]}" \
-					"$(bench_soft_s "$SOFT_EXIT_US")")"
+					"${disk_i[$vmm,$r]}" "$(bench_soft_s "$SOFT_EXIT_US")")"
 			done
 		done
 	fi
@@ -583,6 +594,7 @@ bench_soft() {
 	local lo hi mw mc ta tb
 	SOFT_ROUNDS=$rounds
 	res[cpu]=- res[bochs]=- res[pio_us]=- res[pio]=- res[disk]=- res[boot]=-
+	res[disk_irq]=-
 	if [ -n "${want[cpu]:-}" ]; then
 		echo "cpu: bench_cpu, $ipn instructions per n (rings 0 and 3);" \
 			"MIPS = (I(N) - I(0)) / (t(N) - t(0)), wall and CPU time"
@@ -659,20 +671,29 @@ bench_soft() {
 	fi
 	if [ -n "${want[disk]:-}" ]; then
 		echo "disk: bench_disk, DMA $dpass x $dmib MiB each way," \
-			"combined MiB/s (timed by the guest)"
-		printf '  %-6s %12s %20s\n' vmm "comb_MiB/s" "min..max"
+			"combined MiB/s (timed by the guest); polled: nIEN set," \
+			"the guest polls the bus master (D); irq: nIEN clear," \
+			"the guest halts until IRQ 14 (E)"
+		printf '  %-6s %-6s %12s %20s\n' vmm wait "comb_MiB/s" "min..max"
 		local -A dmed
 		local -a sv
-		for vmm in safepc qemu; do
-			sv=()
-			for ((r = 1; r <= rounds; r++)); do
-				sv+=("${disk_c[$vmm,$r]}")
+		local w
+		for w in polled irq; do
+			for vmm in safepc qemu; do
+				local -n dv_=disk_c
+				[ $w = polled ] || local -n dv_=disk_i
+				sv=()
+				for ((r = 1; r <= rounds; r++)); do
+					sv+=("${dv_[$vmm,$r]}")
+				done
+				dmed[$vmm,$w]=$(bench_median "${sv[@]}")
+				read -r lo hi <<<"$(bench_minmax "${sv[@]}")"
+				printf '  %-6s %-6s %12.2f %9.2f..%-9.2f\n' "$vmm" "$w" \
+					"${dmed[$vmm,$w]}" "$lo" "$hi"
 			done
-			dmed[$vmm]=$(bench_median "${sv[@]}")
-			read -r lo hi <<<"$(bench_minmax "${sv[@]}")"
-			printf '  %-6s %12.2f %9.2f..%-9.2f\n' "$vmm" "${dmed[$vmm]}" "$lo" "$hi"
 		done
-		res[disk]=$(bench_soft_ratio "${dmed[safepc]}" "${dmed[qemu]}")
+		res[disk]=$(bench_soft_ratio "${dmed[safepc,polled]}" "${dmed[qemu,polled]}")
+		res[disk_irq]=$(bench_soft_ratio "${dmed[safepc,irq]}" "${dmed[qemu,irq]}")
 	fi
 	if [ -n "${want[boot]:-}" ]; then
 		echo "boot: demo.elf, spawn to the VMM's exit after the ACPI poweroff;" \
@@ -704,7 +725,8 @@ bench_soft() {
 	echo "accel: safepc=${SOFT_ACCEL_SEEN:-soft} qemu=tcg bochs=$bochs_acc"
 	echo "soft: cpu_ratio_tcg=${res[cpu]} cpu_ratio_bochs=${res[bochs]}" \
 		"pio_us=${res[pio_us]} pio_ratio_tcg=${res[pio]}" \
-		"disk_ratio_tcg=${res[disk]} boot_ratio_tcg=${res[boot]}" \
+		"disk_ratio_tcg=${res[disk]} disk_irq_ratio_tcg=${res[disk_irq]}" \
+		"boot_ratio_tcg=${res[boot]}" \
 		"boot_ref=$([ -n "${want[boot]:-}" ] && echo "$boot_ref" || echo -)" \
 		"accel=safepc:${SOFT_ACCEL_SEEN:-soft},qemu:tcg,bochs:$bochs_acc"
 }

@@ -10,8 +10,14 @@
  *                    R - W MiB, untimed, so the PIO read checks them all
  *   dma_mib=D        MiB written and read by DMA per pass [64]
  *   dma_passes=K     DMA passes [1]: 64 MiB of DMA takes only some 30 ms
+ *   irq=B            also run the DMA passes interrupt-driven [1]: nIEN
+ *                    clear, each command's end signalled by IRQ 14 while
+ *                    the CPU halts (ide_irq_mode), as mode "dma_irq"
  *   pio_sectors=, dma_sectors=  sectors per command [65536, or 256
  *                    without LBA48]
+ *
+ * The "dma" mode polls the bus master's Active bit (nIEN set); "dma_irq"
+ * moves the same sizes and waits for IRQ 14 with hlt instead.
  *
  * Each pass fills one buffer at BUF_BASE with a pattern of the seed, the
  * mode and the pass, writes it to LBA 0 (PIO: READ/WRITE MULTIPLE [EXT]
@@ -26,6 +32,7 @@
  *   bench_disk: MODE write_mib=W read_mib=R write_us=.. flush_us=.. read_us=..
  * then the rates in MiB/s (2 decimals)
  *   bench_disk: pio_read_mibs=.. pio_write_mibs=.. dma_read_mibs=.. dma_write_mibs=..
+ *   [dma_irq_read_mibs=.. dma_irq_write_mibs=..]
  * and exits through report_summary() (the host sees 1 when all passed).
  */
 #include "guest.h"
@@ -35,9 +42,9 @@
 #define BUF_BASE (32ul * MIB) /* above the image and the multiboot data */
 #define SECTOR 512ul
 
-enum bench_mode { MODE_PIO, MODE_DMA };
+enum bench_mode { MODE_PIO, MODE_DMA, MODE_DMA_IRQ, MODE_COUNT };
 
-static const char *const mode_name[] = { "pio", "dma" };
+static const char *const mode_name[] = { "pio", "dma", "dma_irq" };
 
 struct pattern {
 	uint64_t *buf;
@@ -151,7 +158,7 @@ static int bench_xfer(struct ide_drive *d, enum bench_mode mode, bool write,
 		bool ext = n > 256 || done + n > (1ul << 28);
 		uint8_t cmd;
 
-		if (mode == MODE_DMA) {
+		if (mode != MODE_PIO) {
 			r = ata_dma(d, write, done, n, buf + done * SECTOR);
 		} else if (block == 1) {
 			r = ata_pio(d, write, done, n, buf + done * SECTOR);
@@ -261,7 +268,7 @@ static bool bench_mode(struct ide_drive *d, unsigned long seed,
 int main(void)
 {
 	unsigned long seed = cmdline_ulong("seed", 1);
-	struct bench_run run[2] = {
+	struct bench_run run[MODE_COUNT] = {
 		{
 			.mode = MODE_PIO,
 			.rd_mib = cmdline_ulong("pio_mib", MAX_MIB),
@@ -276,10 +283,11 @@ int main(void)
 			.block = 1,
 		},
 	};
+	unsigned modes = cmdline_ulong("irq", 1) ? MODE_COUNT : MODE_DMA_IRQ;
 	unsigned long max_cmd;
 	struct ide_drive hda;
-	uint64_t hz, us[2][3];
-	char s[4][24];
+	uint64_t hz, us[MODE_COUNT][3];
+	char s[6][24];
 	unsigned m, i;
 
 	for (m = 0; m < 2; m++)
@@ -308,16 +316,28 @@ int main(void)
 		if (!run[m].per_cmd || run[m].per_cmd > max_cmd)
 			run[m].per_cmd = max_cmd;
 	run[0].block = pio_setup_multiple(&hda);
+	/* The interrupt-driven DMA run: the polled one's sizes exactly. */
+	run[MODE_DMA_IRQ] = run[MODE_DMA];
+	run[MODE_DMA_IRQ].mode = MODE_DMA_IRQ;
 	hz = tsc_calibrate();
 	printf("bench_disk: seed=%lu tsc_khz=%lu lba48=%d pio_sectors=%lu "
-	       "pio_block=%u dma_sectors=%lu dma_passes=%lu\n",
+	       "pio_block=%u dma_sectors=%lu dma_passes=%lu irq=%d\n",
 	       seed, (unsigned long)(hz / 1000), hda.lba48, run[0].per_cmd,
-	       run[0].block, run[1].per_cmd, run[1].passes);
+	       run[0].block, run[1].per_cmd, run[1].passes,
+	       modes == MODE_COUNT);
 
-	for (m = 0; m < 2; m++) {
+	for (m = 0; m < modes; m++) {
 		struct bench_run *b = &run[m];
+		bool ok;
 
-		if (!bench_mode(&hda, seed, b))
+		if (m == MODE_DMA_IRQ &&
+		    !report(ide_irq_mode(&hda, true) == 0,
+			    "dma_irq: nIEN clear, IRQ 14 unmasked"))
+			return report_summary();
+		ok = bench_mode(&hda, seed, b);
+		if (m == MODE_DMA_IRQ)
+			ide_irq_mode(&hda, false);
+		if (!ok)
 			return report_summary();
 		us[m][0] = ticks_to_us(b->wr_ticks, hz);
 		us[m][1] = ticks_to_us(b->fl_ticks, hz);
@@ -336,7 +356,18 @@ int main(void)
 	fmt_mibs(s[2], sizeof(s[2]), run[1].rd_mib * run[1].passes, us[1][2]);
 	fmt_mibs(s[3], sizeof(s[3]), run[1].wr_mib * run[1].passes, us[1][0]);
 	printf("bench_disk: pio_read_mibs=%s pio_write_mibs=%s "
-	       "dma_read_mibs=%s dma_write_mibs=%s\n",
+	       "dma_read_mibs=%s dma_write_mibs=%s",
 	       s[0], s[1], s[2], s[3]);
+	if (modes == MODE_COUNT) {
+		struct bench_run *b = &run[MODE_DMA_IRQ];
+
+		fmt_mibs(s[4], sizeof(s[4]), b->rd_mib * b->passes,
+			 us[MODE_DMA_IRQ][2]);
+		fmt_mibs(s[5], sizeof(s[5]), b->wr_mib * b->passes,
+			 us[MODE_DMA_IRQ][0]);
+		printf(" dma_irq_read_mibs=%s dma_irq_write_mibs=%s", s[4],
+		       s[5]);
+	}
+	printf("\n");
 	return report_summary();
 }

@@ -354,6 +354,7 @@ struct ide_drive {
 	bool present, atapi, lba48;
 	uint64_t sectors;	/* user-addressable sectors (ATA only) */
 	uint16_t id[256];	/* IDENTIFY (PACKET) DEVICE data */
+	bool irq;		/* DMA completion by INTRQ (ide_irq_mode) */
 };
 
 /*
@@ -368,6 +369,15 @@ int ide_init(void);
  * drive answered (d->present), else a negative value.
  */
 int ide_probe(unsigned channel, unsigned slave, struct ide_drive *d);
+/*
+ * Channel 0 only: on, clears nIEN and waits for the end of each DMA
+ * command (ata_dma*) halted (sti; hlt) until IRQ 14 (through the 8259s,
+ * pic_init(); PIT channel 0 ticks at 18.2 Hz as IRQ 0 to bound the wait),
+ * then checks the bus master once; off, sets nIEN and polls again.  Other
+ * commands always poll (Alternate Status does not clear INTRQ).  0, or
+ * IDE_E_INVAL.
+ */
+int ide_irq_mode(struct ide_drive *d, bool on);
 /*
  * READ/WRITE SECTOR(S) of `count` 512-byte sectors at `lba`, the EXT forms
  * when lba + count goes beyond 28 bits or count > 256.  count 1-256

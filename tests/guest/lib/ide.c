@@ -2,7 +2,8 @@
 /*
  * PIIX3 IDE (PCI 8086:7010), polled: nIEN stays set, so the drives never
  * raise INTRQ and the code polls Alternate Status and the bus-master
- * Active bit instead.  Written against ATA/ATAPI-6 and the PIIX3 datasheet
+ * Active bit instead; ide_irq_mode() makes DMA commands on channel 0 end
+ * by IRQ 14 instead, the CPU halted while it waits.  Written against ATA/ATAPI-6 and the PIIX3 datasheet
  * (bus master IDE, §2.7), not against either VMM.
  *
  * Ring 0 is emulated on the development machine: PIO moves whole blocks
@@ -305,13 +306,93 @@ int ata_pio(struct ide_drive *d, bool write, uint64_t lba, unsigned count,
 			   count, 1, buf);
 }
 
+/*
+ * Interrupt-driven DMA completion (ide_irq_mode): the handlers count, the
+ * waiter halts.  IRQ 0 (PIT channel 0, 18.2 Hz) only bounds the wait.
+ */
+static volatile unsigned ide_irq14_count, ide_tick_count;
+#define IDE_IRQ_TIMEOUT_TICKS 40 /* 40 x 54.9 ms */
+
+static void ide_irq14(struct irq_frame *f)
+{
+	(void)f;
+	ide_irq14_count++;
+	pic_eoi(14);
+}
+
+static void ide_tick(struct irq_frame *f)
+{
+	(void)f;
+	ide_tick_count++;
+	pic_eoi(0);
+}
+
+int ide_irq_mode(struct ide_drive *d, bool on)
+{
+	static bool handlers;
+
+	if (!d->present || d->cmd != 0x1F0)
+		return IDE_E_INVAL;
+	if (!on) {
+		outb(d->ctl, ATA_CTL_NIEN);
+		pic_mask(14);
+		pic_mask(0);
+		d->irq = false;
+		return 0;
+	}
+	if (!handlers) {
+		pic_init();
+		irq_register(IRQ_VECTOR(0), ide_tick);
+		irq_register(IRQ_VECTOR(14), ide_irq14);
+		handlers = true;
+	}
+	/* Channel 0, lobyte/hibyte, mode 2, divisor 65536. */
+	outb(0x43, 0x34);
+	outb(0x40, 0);
+	outb(0x40, 0);
+	inb(d->cmd + ATA_STATUS); /* no INTRQ left over */
+	pic_unmask(0);
+	pic_unmask(14);
+	outb(d->ctl, 0);
+	d->irq = true;
+	return 0;
+}
+
+/*
+ * Halts until IRQ 14 has come (after `seen`, the count before the command
+ * started) and the bus master shows the end: Active clear, Error, or
+ * Interrupt with Active still set (the device ended the command early).
+ * An IRQ 14 left from an earlier command finds Active set and Interrupt
+ * clear (cleared before the start) and is waited past.  Returns the
+ * bus-master status, or -1 after IDE_IRQ_TIMEOUT_TICKS ticks.
+ */
+static int ide_dma_wait_irq(struct ide_drive *d, unsigned seen)
+{
+	unsigned t0 = ide_tick_count;
+	uint8_t bs;
+
+	for (;;) {
+		cli();
+		if (ide_irq14_count != seen) {
+			seen = ide_irq14_count;
+			bs = inb(d->bm + BM_STATUS);
+			if (!(bs & BM_ST_ACTIVE) ||
+			    (bs & (BM_ST_ERROR | BM_ST_INTR)))
+				return bs;
+		}
+		if (ide_tick_count - t0 >= IDE_IRQ_TIMEOUT_TICKS)
+			return -1;
+		sti_hlt();
+	}
+}
+
 int ata_dma_cmd(struct ide_drive *d, uint8_t command, bool ext, bool write,
 		uint64_t lba, unsigned count, void *buf)
 {
 	uint64_t addr = (uintptr_t)buf, left = (uint64_t)count * 512;
 	uint8_t dir = write ? 0 : BM_CMD_READ, bs;
 	struct ide_deadline t;
-	unsigned n = 0;
+	unsigned n = 0, seen;
 	int r;
 
 	if (count == 0 || count > (ext ? 65536u : 256u) || (addr & 1) ||
@@ -341,8 +422,18 @@ int ata_dma_cmd(struct ide_drive *d, uint8_t command, bool ext, bool write,
 	r = ide_issue(d, command, ext, 0, lba, count);
 	if (r < 0)
 		return r;
+	seen = ide_irq14_count;
 	outb(d->bm + BM_CMD, dir | BM_CMD_START);
 
+	if (d->irq) {
+		r = ide_dma_wait_irq(d, seen);
+		if (r < 0) {
+			outb(d->bm + BM_CMD, dir);
+			return IDE_E_TIMEOUT;
+		}
+		bs = (uint8_t)r;
+		goto ended;
+	}
 	/* Active clears when the PRD table and the transfer both end. */
 	ide_deadline_start(&t, IDE_TIMEOUT_MS);
 	for (;;) {
@@ -357,6 +448,7 @@ int ata_dma_cmd(struct ide_drive *d, uint8_t command, bool ext, bool write,
 			return IDE_E_TIMEOUT;
 		}
 	}
+ended:
 	r = ide_wait(d, 0, 0, IDE_TIMEOUT_MS);
 	outb(d->bm + BM_CMD, dir);
 	if (r < 0)
