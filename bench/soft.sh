@@ -543,8 +543,9 @@ bench_soft() {
 				fi
 				disk_c[$vmm,$r]=$(bench_soft_disk_comb "$log" dma)
 				disk_i[$vmm,$r]=$(bench_soft_disk_comb "$log" dma_irq)
-				[ -n "${disk_c[$vmm,$r]}" ] && [ -n "${disk_i[$vmm,$r]}" ] ||
+				if [ -z "${disk_c[$vmm,$r]}" ] || [ -z "${disk_i[$vmm,$r]}" ]; then
 					bench_soft_fail "disk: $vmm: no 'bench_disk: dma' and 'dma_irq' figures" "$log"
+				fi
 				bench_log "$(printf 'round %d/%d disk     %-6s DMA %10.2f MiB/s polled, %10.2f by IRQ (%.1f s run)' \
 					"$r" "$rounds" "$vmm" "${disk_c[$vmm,$r]}" \
 					"${disk_i[$vmm,$r]}" "$(bench_soft_s "$SOFT_EXIT_US")")"

@@ -119,29 +119,74 @@ static void dma_nomap_drain(struct dma_nomap *dn)
 	while (n > 0 || (n < 0 && errno == EINTR));
 }
 
-/* Guest RAM at memfd offset ram_off -> the file at off, by splice. */
-static int dma_nomap_to_file(struct dma_nomap *dn, int fd, loff_t off,
-			     loff_t ram_off, uint64_t len, uint64_t *moved)
+/* A scatter-gather list checked against guest RAM, and where it stands. */
+struct dma_nomap_walk {
+	const struct dma_nomap_seg *seg;
+	uint8_t *host[DMA_NOMAP_MAX_SEGS];
+	unsigned nseg, i;	/* segment i, ... */
+	uint64_t at;		/* ... at this offset in it */
+};
+
+/* Steps n bytes further along the list, and past empty pieces. */
+static void dma_nomap_advance(struct dma_nomap_walk *w, uint64_t n)
 {
-	while (*moved < len) {
-		uint64_t left = len - *moved;
-		size_t want = left < dn->chunk ? (size_t)left : dn->chunk;
-		ssize_t in, done = 0;
+	for (;;) {
+		uint64_t step;
 
-		in = splice(dn->ram_fd, &ram_off, dn->pipe_w, NULL, want, 0);
-		if (in < 0 && errno == EINTR)
-			continue;
-		if (in <= 0) {
-			/* 0: past the memfd's end, which guestmem_ptr excludes */
-			int e = in < 0 ? -errno : -EIO;
-
-			dma_nomap_drain(dn);
-			return e;
+		while (w->i < w->nseg && w->at == w->seg[w->i].len) {
+			w->i++;
+			w->at = 0;
 		}
-		while (done < in) {
-			ssize_t n = splice(dn->pipe_r, NULL, fd, &off,
-					   (size_t)(in - done), 0);
+		if (!n || w->i >= w->nseg)
+			return;
+		step = w->seg[w->i].len - w->at;
+		if (step > n)
+			step = n;
+		w->at += step;
+		n -= step;
+	}
+}
 
+/*
+ * Guest RAM -> the file at off, by splice: each round splices pieces of
+ * guest RAM (memfd offsets) into the pipe until it holds dn->chunk bytes
+ * or has no free slot (EAGAIN: the pipe is non-blocking), then the whole
+ * pipe into the file.
+ */
+static int dma_nomap_to_file(struct dma_nomap *dn, const struct guestmem *gm,
+			     int fd, loff_t off, struct dma_nomap_walk *w,
+			     uint64_t *moved)
+{
+	while (w->i < w->nseg) {
+		size_t inpipe = 0;
+		ssize_t n;
+
+		while (w->i < w->nseg && inpipe < dn->chunk) {
+			uint64_t left = w->seg[w->i].len - w->at;
+			size_t want = left < dn->chunk - inpipe
+					      ? (size_t)left
+					      : dn->chunk - inpipe;
+			loff_t ram_off = (loff_t)(w->host[w->i] + w->at - gm->base);
+
+			n = splice(dn->ram_fd, &ram_off, dn->pipe_w, NULL, want,
+				   0);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && errno == EAGAIN && inpipe)
+				break; /* no free slot: empty the pipe first */
+			if (n <= 0) {
+				/* 0: past the memfd's end, which guestmem_ptr
+				 * excludes */
+				int e = n < 0 ? -errno : -EIO;
+
+				dma_nomap_drain(dn);
+				return e;
+			}
+			inpipe += (size_t)n;
+			dma_nomap_advance(w, (uint64_t)n);
+		}
+		while (inpipe) {
+			n = splice(dn->pipe_r, NULL, fd, &off, inpipe, 0);
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0) {
@@ -150,7 +195,7 @@ static int dma_nomap_to_file(struct dma_nomap *dn, int fd, loff_t off,
 				dma_nomap_drain(dn);
 				return e;
 			}
-			done += n;
+			inpipe -= (size_t)n;
 			*moved += (uint64_t)n;
 		}
 	}
@@ -158,21 +203,35 @@ static int dma_nomap_to_file(struct dma_nomap *dn, int fd, loff_t off,
 }
 
 /*
- * The file at off -> guest RAM at host address p, through dn->buf: the
- * second copy goes by process_vm_writev on the DM itself, so the kernel
- * reaches the guest pages by a software page-table walk, not through the
- * DM's TLB.
+ * The file at off -> guest RAM, through dn->buf: one pread of up to
+ * DMA_NOMAP_BUF_BYTES, then one process_vm_writev on the DM itself that
+ * scatters it over the pieces it covers, so the kernel reaches the guest
+ * pages by a software page-table walk, not through the DM's TLB.
  */
 static int dma_nomap_to_guest(struct dma_nomap *dn, int fd, uint64_t off,
-			      uint8_t *p, uint64_t len, uint64_t *moved)
+			      struct dma_nomap_walk *w, uint64_t *moved)
 {
-	while (*moved < len) {
-		uint64_t left = len - *moved;
-		size_t want = left < DMA_NOMAP_BUF_BYTES ? (size_t)left
-							 : DMA_NOMAP_BUF_BYTES;
-		struct iovec local, remote;
-		ssize_t n, w;
+	struct iovec remote[DMA_NOMAP_MAX_SEGS];
 
+	while (w->i < w->nseg) {
+		struct dma_nomap_walk peek = *w;
+		size_t want = 0;
+		unsigned nr = 0;
+		struct iovec local;
+		ssize_t n, got;
+
+		/* The pieces the next buffer's worth goes to. */
+		while (peek.i < peek.nseg && want < DMA_NOMAP_BUF_BYTES) {
+			uint64_t left = peek.seg[peek.i].len - peek.at;
+			size_t take = left < DMA_NOMAP_BUF_BYTES - want
+					      ? (size_t)left
+					      : DMA_NOMAP_BUF_BYTES - want;
+
+			remote[nr].iov_base = peek.host[peek.i] + peek.at;
+			remote[nr++].iov_len = take;
+			want += take;
+			dma_nomap_advance(&peek, take);
+		}
 		n = pread(fd, dn->buf, want, (off_t)(off + *moved));
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -182,36 +241,62 @@ static int dma_nomap_to_guest(struct dma_nomap *dn, int fd, uint64_t off,
 			return 0; /* the end of the image */
 		local.iov_base = dn->buf;
 		local.iov_len = (size_t)n;
-		remote.iov_base = p + *moved;
-		remote.iov_len = (size_t)n;
+		/* A short read fills the first n bytes of the pieces. */
 		do
-			w = process_vm_writev(dn->self, &local, 1, &remote, 1, 0);
-		while (w < 0 && errno == EINTR);
-		if (w < 0)
+			got = process_vm_writev(dn->self, &local, 1, remote, nr,
+						0);
+		while (got < 0 && errno == EINTR);
+		if (got < 0)
 			return -errno;
-		if (w != n)
+		if (got != n)
 			return -EIO;
 		*moved += (uint64_t)n;
+		dma_nomap_advance(w, (uint64_t)n);
 	}
 	return 0;
+}
+
+int dma_nomap_movev(struct dma_nomap *dn, const struct guestmem *gm, int fd,
+		    uint64_t off, const struct dma_nomap_seg *seg,
+		    unsigned nseg, bool to_guest, uint64_t *moved)
+{
+	struct dma_nomap_walk w = { .seg = seg, .nseg = nseg };
+	uint64_t total = 0;
+	unsigned i;
+
+	*moved = 0;
+	if (!dma_nomap_ready(dn))
+		return -ENOSYS;
+	if (nseg > DMA_NOMAP_MAX_SEGS)
+		return -EFAULT;
+	for (i = 0; i < nseg; i++) {
+		/* An empty piece is never used (guestmem_ptr refuses it). */
+		w.host[i] = seg[i].len ? guestmem_ptr(gm, seg[i].gpa,
+						      seg[i].len)
+				       : gm->base;
+		if (!w.host[i] || total + seg[i].len < total)
+			return -EFAULT;
+		total += seg[i].len;
+	}
+	if (!total)
+		return 0;
+	if (off > (uint64_t)INT64_MAX - total)
+		return -EFAULT;
+	dma_nomap_advance(&w, 0); /* over empty pieces at the start */
+	if (to_guest)
+		return dma_nomap_to_guest(dn, fd, off, &w, moved);
+	return dma_nomap_to_file(dn, gm, fd, (loff_t)off, &w, moved);
 }
 
 int dma_nomap_move(struct dma_nomap *dn, const struct guestmem *gm, int fd,
 		   uint64_t off, uint64_t gpa, uint64_t len, bool to_guest,
 		   uint64_t *moved)
 {
-	uint8_t *p = len ? guestmem_ptr(gm, gpa, len) : NULL;
+	struct dma_nomap_seg seg = { .gpa = gpa, .len = len };
 
-	*moved = 0;
-	if (!dma_nomap_ready(dn))
-		return -ENOSYS;
-	if (!len)
-		return 0;
-	if (!p || off > (uint64_t)INT64_MAX - len)
-		return -EFAULT;
-	if (to_guest)
-		return dma_nomap_to_guest(dn, fd, off, p, len, moved);
-	/* The memfd holds guest RAM at the offsets guestmem_ptr maps. */
-	return dma_nomap_to_file(dn, fd, (loff_t)off, (loff_t)(p - gm->base),
-				 len, moved);
+	if (!len) {
+		*moved = 0;
+		return dma_nomap_ready(dn) ? 0 : -ENOSYS;
+	}
+	return dma_nomap_movev(dn, gm, fd, off, &seg, 1, to_guest, moved);
 }

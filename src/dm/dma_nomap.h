@@ -98,4 +98,22 @@ int dma_nomap_move(struct dma_nomap *dn, const struct guestmem *gm, int fd,
 		   uint64_t off, uint64_t gpa, uint64_t len, bool to_guest,
 		   uint64_t *moved) must_check;
 
+/* One piece of guest RAM for dma_nomap_movev. */
+struct dma_nomap_seg {
+	uint64_t gpa, len;
+};
+#define DMA_NOMAP_MAX_SEGS 256u
+
+/*
+ * dma_nomap_move over up to DMA_NOMAP_MAX_SEGS pieces of guest RAM that
+ * follow each other in the file from off (a scatter-gather list): each
+ * piece is checked first (-EFAULT, nothing moved, if one is not RAM or
+ * nseg is too big), and the pieces are batched, so that a list of small
+ * pieces costs a few system calls per DMA_NOMAP_BUF_BYTES or pipe's
+ * worth, not some per piece. Same results as dma_nomap_move.
+ */
+int dma_nomap_movev(struct dma_nomap *dn, const struct guestmem *gm, int fd,
+		    uint64_t off, const struct dma_nomap_seg *seg,
+		    unsigned nseg, bool to_guest, uint64_t *moved) must_check;
+
 #endif

@@ -23,6 +23,8 @@
 #include "dm/hw/pci_cfg.h"
 
 #define IDECTL_MAX_IOV 256u /* segments per preadv/pwritev (IOV_MAX 1024) */
+_Static_assert(IDECTL_MAX_IOV <= DMA_NOMAP_MAX_SEGS,
+	       "a batch of segments must fit one dma_nomap_movev");
 
 struct idectl_disk {
 	struct idectl *ctl;
@@ -96,40 +98,37 @@ static int idectl_guest_iov(struct idectl *ctl, const struct bmdma_seg *seg,
 
 /*
  * The transfer without touching guest RAM through the DM's own mapping
- * (dm/dma_nomap.h): each run of segments that is contiguous in guest RAM
- * moves as one. iov holds the segments' checked host pointers
- * (idectl_guest_iov); only a read past the end of the image writes
- * through them, zeros.
+ * (dm/dma_nomap.h), the segments as one scatter-gather list. iov holds
+ * their checked host pointers (idectl_guest_iov); only a read past the
+ * end of the image writes through them, zeros.
  */
 static int idectl_nomap_dmav(struct idectl_disk *d, uint64_t off,
-			      const struct bmdma_seg *seg, unsigned nseg,
-			      const struct iovec *iov, bool to_guest)
+			     const struct bmdma_seg *seg, unsigned nseg,
+			     const struct iovec *iov, bool to_guest)
 {
 	struct dm *dm = d->ctl->dev->dm;
-	unsigned i = 0, j;
+	struct dma_nomap_seg ns[IDECTL_MAX_IOV];
+	uint64_t moved;
+	unsigned i;
+	int r;
 
-	while (i < nseg) {
-		uint64_t len = seg[i].len, moved;
-		int r;
-
-		for (j = i + 1; j < nseg && seg[j].gpa == seg[i].gpa + len &&
-				(char *)iov[j].iov_base ==
-					(char *)iov[i].iov_base + len;
-		     j++)
-			len += seg[j].len;
-		r = dma_nomap_move(&dm->dma, &dm->mem, d->fd, off, seg[i].gpa,
-				   len, to_guest, &moved);
-		if (r)
-			return r;
-		if (moved < len) {
-			/* End of the image: the rest reads as zeros. */
-			memset((char *)iov[i].iov_base + moved, 0, len - moved);
-			for (; j < nseg; j++)
-				memset(iov[j].iov_base, 0, iov[j].iov_len);
-			return 0;
+	for (i = 0; i < nseg; i++) {
+		ns[i].gpa = seg[i].gpa;
+		ns[i].len = seg[i].len;
+	}
+	r = dma_nomap_movev(&dm->dma, &dm->mem, d->fd, off, ns, nseg, to_guest,
+			    &moved);
+	if (r || !to_guest)
+		return r;
+	/* Short only at the end of the image: the rest reads as zeros. */
+	for (i = 0; i < nseg; i++) {
+		if (moved >= iov[i].iov_len) {
+			moved -= iov[i].iov_len;
+			continue;
 		}
-		off += len;
-		i = j;
+		memset((char *)iov[i].iov_base + moved, 0,
+		       iov[i].iov_len - moved);
+		moved = 0;
 	}
 	return 0;
 }

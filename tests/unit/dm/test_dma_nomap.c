@@ -203,6 +203,94 @@ static void test_failed_write(void **state)
 	}
 }
 
+/*
+ * Scatter-gather: 256 pieces of odd sizes (an empty one too) scattered
+ * over guest RAM, more pieces than the pipe has slots, both ways.
+ */
+static void test_scatter(void **state)
+{
+	static struct dma_nomap_seg seg[DMA_NOMAP_MAX_SEGS];
+	uint64_t total = 0, moved, pos = 0, off = 0x1200, i;
+	uint8_t *back;
+	unsigned k;
+
+	(void)state;
+	for (k = 0; k < DMA_NOMAP_MAX_SEGS; k++) {
+		/* Every other 8 KiB block from 1 MiB, 1..4096 bytes each. */
+		seg[k].gpa = 0x100000 + (uint64_t)k * 0x4000 + (k % 7) * 3;
+		seg[k].len = k == 5 ? 0 : 1 + (k * 977) % 4096;
+		total += seg[k].len;
+	}
+	memset(t.gm.base, 0xEE, RAM_BYTES);
+	assert_int_equal(dma_nomap_movev(&t.dn, &t.gm, t.img_fd, off, seg,
+					 DMA_NOMAP_MAX_SEGS, true, &moved),
+			 0);
+	assert_int_equal(moved, total);
+	for (k = 0; k < DMA_NOMAP_MAX_SEGS; k++) {
+		for (i = 0; i < seg[k].len; i++)
+			if (t.gm.base[seg[k].gpa + i] != img_byte(off + pos + i))
+				fail_msg("piece %u byte %llu", k,
+					 (unsigned long long)i);
+		assert_int_equal(t.gm.base[seg[k].gpa + seg[k].len], 0xEE);
+		pos += seg[k].len;
+	}
+	/* Back the other way, to another place in the file. */
+	for (k = 0; k < DMA_NOMAP_MAX_SEGS; k++)
+		for (i = 0; i < seg[k].len; i++)
+			t.gm.base[seg[k].gpa + i] = (uint8_t)(k + i);
+	assert_int_equal(dma_nomap_movev(&t.dn, &t.gm, t.img_fd, 0x200000, seg,
+					 DMA_NOMAP_MAX_SEGS, false, &moved),
+			 0);
+	assert_int_equal(moved, total);
+	back = malloc(total);
+	assert_non_null(back);
+	assert_int_equal(pread(t.img_fd, back, total, 0x200000), (ssize_t)total);
+	for (k = 0, pos = 0; k < DMA_NOMAP_MAX_SEGS; k++) {
+		for (i = 0; i < seg[k].len; i++)
+			if (back[pos + i] != (uint8_t)(k + i))
+				fail_msg("piece %u byte %llu in the file", k,
+					 (unsigned long long)i);
+		pos += seg[k].len;
+	}
+	for (i = 0; i < total; i++)
+		back[i] = img_byte(0x200000 + i);
+	assert_int_equal(pwrite(t.img_fd, back, total, 0x200000),
+			 (ssize_t)total);
+	free(back);
+}
+
+/* A list that crosses the end of the image; lists that are refused. */
+static void test_scatter_edges(void **state)
+{
+	struct dma_nomap_seg seg[3] = {
+		{ 0x10000, 600 }, { 0x20000, 600 }, { 0x30000, 600 },
+	};
+	uint64_t moved = 1, i;
+
+	(void)state;
+	memset(t.gm.base, 0xEE, 0x40000);
+	assert_int_equal(dma_nomap_movev(&t.dn, &t.gm, t.img_fd,
+					 IMG_BYTES - 1000, seg, 3, true, &moved),
+			 0);
+	assert_int_equal(moved, 1000);
+	for (i = 0; i < 400; i++)
+		assert_int_equal(t.gm.base[0x20000 + i],
+				 img_byte(IMG_BYTES - 400 + i));
+	assert_int_equal(t.gm.base[0x20000 + 400], 0xEE);
+	assert_int_equal(t.gm.base[0x30000], 0xEE);
+	/* One piece not RAM: nothing moves. */
+	memset(t.gm.base, 0xEE, 0x40000);
+	seg[1].gpa = 0xA0000;
+	assert_int_equal(dma_nomap_movev(&t.dn, &t.gm, t.img_fd, 0, seg, 3,
+					 true, &moved),
+			 -EFAULT);
+	assert_int_equal(moved, 0);
+	assert_int_equal(t.gm.base[0x10000], 0xEE);
+	assert_int_equal(dma_nomap_movev(&t.dn, &t.gm, t.img_fd, 0, seg,
+					 DMA_NOMAP_MAX_SEGS + 1, true, &moved),
+			 -EFAULT);
+}
+
 static void test_unused(void **state)
 {
 	struct dma_nomap none;
@@ -238,6 +326,8 @@ int main(void)
 		cmocka_unit_test(test_eof),
 		cmocka_unit_test(test_not_ram),
 		cmocka_unit_test(test_failed_write),
+		cmocka_unit_test(test_scatter),
+		cmocka_unit_test(test_scatter_edges),
 		cmocka_unit_test(test_unused),
 		cmocka_unit_test(test_touch_probe),
 	};
