@@ -84,6 +84,7 @@ struct dm {
 	 * a DM with disks, what DMA goes through instead of its mapping
 	 * (dma_nomap.h; the seccomp filter names these fds and pid). */
 	int ram_fd;
+	int dma_pipe[2]; /* --dma-pipe R,W from the monitor; -1 when none */
 	struct dma_nomap dma;
 	/* Guest RAM written by DMA and not yet reported to hv (channel.c):
 	 * one contiguous range, len 0 when none. */

@@ -8,33 +8,55 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "dm/dma_nomap.h"
 
-int dma_nomap_open(struct dma_nomap *dn, int ram_fd)
+/* A pipe end, made non-blocking; 0 or -errno (-EBADF: not a pipe). */
+static int dma_nomap_pipe_end(int fd)
 {
-	int p[2], sz, e;
+	struct stat st;
+	int fl;
+
+	if (fd < 0 || fstat(fd, &st) || !S_ISFIFO(st.st_mode))
+		return -EBADF;
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || (!(fl & O_NONBLOCK) &&
+		       fcntl(fd, F_SETFL, fl | O_NONBLOCK)))
+		return -errno;
+	return 0;
+}
+
+int dma_nomap_open(struct dma_nomap *dn, int ram_fd, int pipe_r, int pipe_w)
+{
+	int p[2] = { pipe_r, pipe_w }, own = pipe_r < 0, sz, e;
 
 	dn->chunk = 0;
 	dn->ram_fd = dn->pipe_r = dn->pipe_w = -1;
 	dn->buf = NULL;
 	if (ram_fd < 0)
 		return -EBADF;
-	dn->buf = malloc(DMA_NOMAP_BUF_BYTES);
-	if (!dn->buf)
-		return -ENOMEM;
-	if (pipe2(p, O_CLOEXEC | O_NONBLOCK)) {
-		e = -errno;
-		goto fail_buf;
-	}
+	if (own && pipe2(p, O_CLOEXEC | O_NONBLOCK))
+		return -errno;
+	e = dma_nomap_pipe_end(p[0]);
+	if (!e)
+		e = dma_nomap_pipe_end(p[1]);
+	if (e)
+		goto fail_pipe;
 	/* Fewer rounds with a bigger pipe; the default (64 KiB) also works. */
-	(void)fcntl(p[1], F_SETPIPE_SZ, (int)DMA_NOMAP_PIPE_BYTES);
+	if (own)
+		(void)fcntl(p[1], F_SETPIPE_SZ, (int)DMA_NOMAP_PIPE_BYTES);
 	sz = fcntl(p[1], F_GETPIPE_SZ);
 	if (sz <= 0) {
 		e = sz < 0 ? -errno : -EINVAL;
+		goto fail_pipe;
+	}
+	dn->buf = malloc(DMA_NOMAP_BUF_BYTES);
+	if (!dn->buf) {
+		e = -ENOMEM;
 		goto fail_pipe;
 	}
 	dn->ram_fd = ram_fd;
@@ -45,11 +67,10 @@ int dma_nomap_open(struct dma_nomap *dn, int ram_fd)
 	return 0;
 
 fail_pipe:
-	close(p[0]);
-	close(p[1]);
-fail_buf:
-	free(dn->buf);
-	dn->buf = NULL;
+	if (own) {
+		close(p[0]);
+		close(p[1]);
+	}
 	return e;
 }
 

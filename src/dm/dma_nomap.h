@@ -53,13 +53,16 @@ struct dma_nomap {
 };
 
 /*
- * Makes dn usable on ram_fd (the memfd that guest RAM maps): creates the
- * pipe with DMA_NOMAP_PIPE_BYTES of capacity (the default 64 KiB when
- * refused), allocates the read buffer and notes the pid. Call before the
- * seccomp filter (pipe2, fcntl, getpid, the heap). 0, or -errno with dn
- * unused.
+ * Makes dn usable on ram_fd (the memfd that guest RAM maps) with the pipe
+ * pipe_r/pipe_w (the monitor's, proto/fds.h: then it is in the DM's
+ * manifest), or with a pipe of its own when pipe_r < 0 (unit tests),
+ * asking for DMA_NOMAP_PIPE_BYTES of capacity; both ends are made
+ * non-blocking. Allocates the read buffer and notes the pid. Call before
+ * the seccomp filter (pipe2, fcntl, fstat, getpid, the heap). 0, or
+ * -errno (-EBADF: not a pipe) with dn unused.
  */
-int dma_nomap_open(struct dma_nomap *dn, int ram_fd) must_check;
+int dma_nomap_open(struct dma_nomap *dn, int ram_fd, int pipe_r,
+		   int pipe_w) must_check;
 
 /*
  * What the first access to a page through a fresh mapping costs on this

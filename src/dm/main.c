@@ -6,6 +6,7 @@
  *
  * Usage (monitor only):
  *   safepc-dm --tag T --memory-mb N --vcpus N [--seccomp-log]
+ *             [--dma-pipe R,W]
  *             --dev SPEC [--dev SPEC]...
  *   safepc-dm --list-devices
  *   safepc-dm --print-allowlist
@@ -79,6 +80,7 @@ int main(int argc, char **argv)
 		devices_list();
 		return 0;
 	}
+	dm->dma_pipe[0] = dm->dma_pipe[1] = -1;
 	for (i = 1; i < (unsigned)argc; i++) {
 		const char *opt = argv[i];
 		const char *val = i + 1 < (unsigned)argc ? argv[i + 1] : NULL;
@@ -94,7 +96,15 @@ int main(int argc, char **argv)
 		if (!val)
 			die("option %s needs a value", opt);
 		i++;
-		if (!strcmp(opt, "--tag")) {
+		if (!strcmp(opt, "--dma-pipe")) {
+			int n = 0;
+
+			if (sscanf(val, "%d,%d%n", &dm->dma_pipe[0],
+				   &dm->dma_pipe[1], &n) != 2 || val[n] ||
+			    dm->dma_pipe[0] < LAUNCH_DM_FD_FIRST_EXTRA ||
+			    dm->dma_pipe[1] < LAUNCH_DM_FD_FIRST_EXTRA)
+				die("bad --dma-pipe %s", val);
+		} else if (!strcmp(opt, "--tag")) {
 			snprintf(dm->tag, sizeof(dm->tag), "%s", val);
 			log_init(dm->tag, LOG_INFO);
 		} else if (!strcmp(opt, "--memory-mb")) {

@@ -15,7 +15,9 @@
 #define LAUNCH_DM_FD_EVENT 5   /* eventfd: hv -> DM wake-up */
 #define LAUNCH_DM_FD_RAM 6     /* guest RAM memfd, sealed size */
 #define LAUNCH_DM_FD_CONSOLE 7 /* SOCK_STREAM to monitor, or -1 */
-#define LAUNCH_DM_FD_FIRST_EXTRA 8 /* disks, taps: in argv order */
+#define LAUNCH_DM_FD_FIRST_EXTRA 8 /* disks, taps: in argv order; then,
+				    * in the IDE DM, its DMA pipe (read end,
+				    * write end), named by --dma-pipe R,W */
 
 /* safepc-hv */
 /* /dev/kvm, only with --accel kvm: with --accel soft fd 3 is closed

@@ -59,6 +59,7 @@ static const struct {
 	{ "module", CHECK_FD_FILE, 0, 0 },
 	{ "ramdisk", CHECK_FD_FILE, 0, 0 },
 	{ "disk", CHECK_FD_FILE, 0, 1 },
+	{ "dma_pipe", CHECK_FD_LOG, 0, 0 }, /* a pipe, as the log's */
 };
 
 /* A memfd the monitor made: "/memfd:NAME (deleted)". */

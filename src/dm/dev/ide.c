@@ -414,13 +414,16 @@ int dev_ide_create(struct dm *dm, struct dm_dev *dev,
 	for (i = 0; i < 2; i++)
 		ide_init(&ctl->ch[i], &idectl_ops[i], ctl);
 	/* Where this process's first touch of a guest page is expensive,
-	 * DMA bypasses its mapping (dm/dma_nomap.h). Before the seccomp
-	 * filter, which allows the calls it makes on these fds only. */
-	if (dm->ram_fd > 0 && !dma_nomap_ready(&dm->dma)) {
+	 * DMA bypasses its mapping (dm/dma_nomap.h), through the pipe the
+	 * monitor gave (--dma-pipe). Before the seccomp filter, which
+	 * allows the calls it makes on these fds only. */
+	if (dm->ram_fd > 0 && dm->dma_pipe[0] > 0 &&
+	    !dma_nomap_ready(&dm->dma)) {
 		unsigned long ns = dma_nomap_touch_ns();
 
 		if (ns > DMA_NOMAP_TOUCH_NS) {
-			r = dma_nomap_open(&dm->dma, dm->ram_fd);
+			r = dma_nomap_open(&dm->dma, dm->ram_fd,
+					   dm->dma_pipe[0], dm->dma_pipe[1]);
 			if (r)
 				log_warn("piix3_ide: DMA through the DM's "
 					 "mapping of guest RAM: %s",

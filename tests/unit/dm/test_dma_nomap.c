@@ -63,7 +63,7 @@ static int setup(void **state)
 		buf[i] = img_byte(i);
 	if (pwrite(t.img_fd, buf, IMG_BYTES, 0) != (ssize_t)IMG_BYTES)
 		return -1;
-	return dma_nomap_open(&t.dn, t.ram_fd) ? -1 : 0;
+	return dma_nomap_open(&t.dn, t.ram_fd, -1, -1) ? -1 : 0;
 }
 
 static int teardown(void **state)
@@ -304,8 +304,49 @@ static void test_unused(void **state)
 			 -ENOSYS);
 	assert_int_equal(moved, 0);
 	dma_nomap_close(&none); /* a no-op */
-	assert_int_equal(dma_nomap_open(&none, -1), -EBADF);
+	assert_int_equal(dma_nomap_open(&none, -1, -1, -1), -EBADF);
 	assert_false(dma_nomap_ready(&none));
+	/* A given pipe must be one. */
+	assert_int_equal(dma_nomap_open(&none, t.ram_fd, t.img_fd, t.img_fd),
+			 -EBADF);
+	assert_false(dma_nomap_ready(&none));
+}
+
+/* The monitor's pipe (proto/fds.h), blocking as pipe(2) makes it. */
+static void test_given_pipe(void **state)
+{
+	struct dma_nomap dn;
+	uint64_t moved;
+	int p[2];
+
+	(void)state;
+	memset(&dn, 0, sizeof(dn));
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(dma_nomap_open(&dn, t.ram_fd, p[0], p[1]), 0);
+	assert_true(dma_nomap_ready(&dn));
+	assert_int_equal(dn.pipe_r, p[0]);
+	assert_true(fcntl(p[0], F_GETFL) & O_NONBLOCK);
+	assert_true(fcntl(p[1], F_GETFL) & O_NONBLOCK);
+	memset(t.gm.base + 0x200000, 0x77, 8192);
+	assert_int_equal(dma_nomap_move(&dn, &t.gm, t.img_fd, 0x3000, 0x200000,
+					8192, false, &moved),
+			 0);
+	assert_int_equal(moved, 8192);
+	assert_int_equal(dma_nomap_move(&dn, &t.gm, t.img_fd, 0x3000, 0x200000,
+					8192, false, &moved),
+			 0);
+	dma_nomap_close(&dn); /* closes p[0] and p[1] */
+	assert_int_equal(fcntl(p[0], F_GETFD), -1);
+	/* The image back as it was. */
+	{
+		uint8_t b[8192];
+		unsigned i;
+
+		for (i = 0; i < sizeof(b); i++)
+			b[i] = img_byte(0x3000 + i);
+		assert_int_equal(pwrite(t.img_fd, b, sizeof(b), 0x3000),
+				 (ssize_t)sizeof(b));
+	}
 }
 
 static void test_touch_probe(void **state)
@@ -329,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_scatter),
 		cmocka_unit_test(test_scatter_edges),
 		cmocka_unit_test(test_unused),
+		cmocka_unit_test(test_given_pipe),
 		cmocka_unit_test(test_touch_probe),
 	};
 
